@@ -1,0 +1,130 @@
+import { match, P } from 'ts-pattern';
+
+/** JSON-RPC 2.0 message shapes, as MCP uses them (ids are strings or numbers, never null). */
+export type JsonRpcId = string | number;
+
+export interface JsonRpcRequest {
+  jsonrpc: '2.0';
+  id: JsonRpcId;
+  method: string;
+  params?: unknown;
+}
+export interface JsonRpcNotification {
+  jsonrpc: '2.0';
+  method: string;
+  params?: unknown;
+}
+export interface JsonRpcErrorObject {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+export interface JsonRpcSuccess {
+  jsonrpc: '2.0';
+  id: JsonRpcId;
+  result: unknown;
+}
+export interface JsonRpcErrorResponse {
+  jsonrpc: '2.0';
+  id: JsonRpcId | null;
+  error: JsonRpcErrorObject;
+}
+export type JsonRpcResponse = JsonRpcSuccess | JsonRpcErrorResponse;
+export type JsonRpcMessage = JsonRpcRequest | JsonRpcNotification | JsonRpcResponse;
+
+/** Standard and MCP error codes the bridge answers with. */
+export const ErrorCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  /** Implementation-defined server error: upstream HTTP failures, network errors. */
+  ServerError: -32000,
+  /** MCP's request timeout. */
+  RequestTimeout: -32001,
+} as const;
+
+/**
+ * A message classified once, so that every later decision is an exhaustive `match` on `kind`.
+ * `text` is the message's own text (trimmed), forwarded as is rather than re-serialised.
+ */
+export type ClassifiedMessage =
+  | { kind: 'request'; id: JsonRpcId; method: string; message: JsonRpcRequest; text: string }
+  | { kind: 'notification'; method: string; message: JsonRpcNotification; text: string }
+  | { kind: 'response'; id: JsonRpcId | null; message: JsonRpcResponse; text: string }
+  | { kind: 'batch'; items: unknown[]; text: string }
+  | { kind: 'invalid'; id: JsonRpcId | null; error: JsonRpcErrorResponse; text: string };
+
+export function errorResponse(id: JsonRpcId | null, code: number, message: string, data?: unknown): JsonRpcErrorResponse {
+  const error: JsonRpcErrorObject = data === undefined ? { code, message } : { code, message, data };
+  return { jsonrpc: '2.0', id, error };
+}
+
+const anyId = P.union(P.string, P.number);
+
+/**
+ * Classifies one JSON text. Never throws: text that is not JSON is `invalid` with a -32700 parse
+ * error (id null); JSON that is not a JSON-RPC 2.0 message is `invalid` with -32600, carrying
+ * the message's id when one can be read so that the sender can match the error.
+ */
+export function classifyJsonRpc(raw: string): ClassifiedMessage {
+  const text = raw.trim();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return invalid(text, null, ErrorCode.ParseError, `Parse error: ${reason}`);
+  }
+  return classifyValue(value, text);
+}
+
+/** Classifies an already parsed value; `text` is what will be forwarded for it. */
+export function classifyValue(value: unknown, text: string): ClassifiedMessage {
+  return match<unknown, ClassifiedMessage>(value)
+    .with(P.array(), (items) => ({ kind: 'batch', items, text }))
+    .with({ jsonrpc: '2.0', method: P.string, id: anyId }, (message) => ({
+      kind: 'request',
+      id: message.id,
+      method: message.method,
+      message: message as JsonRpcRequest,
+      text,
+    }))
+    .with({ jsonrpc: '2.0', method: P.string, id: P.optional(P.nullish) }, (message) =>
+      'id' in message
+        ? invalid(text, null, ErrorCode.InvalidRequest, 'Invalid Request: id must be a string or a number')
+        : { kind: 'notification', method: message.method, message: message as JsonRpcNotification, text },
+    )
+    .with({ jsonrpc: '2.0', id: P.union(anyId, null), result: P._ }, (message) =>
+      'error' in message || 'method' in message
+        ? invalid(text, message.id, ErrorCode.InvalidRequest, 'Invalid Request: a response has either result or error')
+        : { kind: 'response', id: message.id, message: message as JsonRpcSuccess, text },
+    )
+    .with({ jsonrpc: '2.0', id: P.union(anyId, null), error: { code: P.number, message: P.string } }, (message) =>
+      'method' in message
+        ? invalid(text, message.id, ErrorCode.InvalidRequest, 'Invalid Request: a response has no method')
+        : { kind: 'response', id: message.id, message: message as JsonRpcErrorResponse, text },
+    )
+    .otherwise((other) => invalid(text, readableId(other), ErrorCode.InvalidRequest, describeInvalid(other)));
+}
+
+function invalid(text: string, id: JsonRpcId | null, code: number, message: string): ClassifiedMessage {
+  return { kind: 'invalid', id, error: errorResponse(id, code, message), text };
+}
+
+/** The id of a malformed message, when it has a usable one: lets the sender match the error. */
+function readableId(value: unknown): JsonRpcId | null {
+  return match(value)
+    .with({ id: anyId }, ({ id }) => id)
+    .otherwise(() => null);
+}
+
+function describeInvalid(value: unknown): string {
+  return match(value)
+    .with(P.nullish, () => 'Invalid Request: expected a JSON-RPC object, got null')
+    .with(P.union(P.string, P.number, P.boolean), (v) => `Invalid Request: expected a JSON-RPC object, got ${typeof v}`)
+    .with({ jsonrpc: P.not('2.0') }, () => 'Invalid Request: "jsonrpc" must be "2.0"')
+    .with({ method: P.not(P.string).and(P.not(undefined)) }, () => 'Invalid Request: "method" must be a string')
+    .otherwise(() => 'Invalid Request: not a JSON-RPC 2.0 request, notification or response');
+}

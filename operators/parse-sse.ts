@@ -1,0 +1,41 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import { SseParser, type SseEvent, type SseParserOptions } from './sse-parser';
+
+/**
+ * Server-sent events from text chunks (use after `decodeUtf8`), per the WHATWG event-stream
+ * interpretation: CR, LF and CRLF line ends (also split across chunks), one BOM skipped at stream
+ * start, comments, `data` lines joined with "\n", one optional space after the colon removed,
+ * `event`, `id` (ignored when it contains NUL), `retry` (digits only), unknown fields ignored.
+ *
+ * An event still open when the source completes is emitted before completion. Pass
+ * `options.cursor` to read the last event ID and retry time after the stream ends or drops
+ * (resumption with Last-Event-ID). An event larger than `maxEventBytes` errors the stream with
+ * `SseEventTooLargeError`.
+ */
+export function parseSse(options: SseParserOptions = {}): OperatorFunction<string, SseEvent> {
+  return (source) =>
+    new Observable<SseEvent>((subscriber) => {
+      const parser = new SseParser((event) => subscriber.next(event), options);
+      return source.subscribe({
+        next(chunk) {
+          try {
+            parser.feed(chunk);
+          } catch (err) {
+            subscriber.error(err);
+          }
+        },
+        error(err: unknown) {
+          subscriber.error(err);
+        },
+        complete() {
+          try {
+            parser.end();
+          } catch (err) {
+            subscriber.error(err);
+            return;
+          }
+          subscriber.complete();
+        },
+      });
+    });
+}

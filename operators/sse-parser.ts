@@ -1,0 +1,194 @@
+import { SseEventTooLargeError } from './errors';
+
+/** One dispatched server-sent event. */
+export interface SseEvent {
+  /** The `data` lines of the event joined with "\n" (may be empty: `data:` with no value). */
+  data: string;
+  /** The `event` field, when the event had a non-empty one. */
+  event?: string;
+  /** The `id` field, when this event carried one (without NUL). See `SseCursor` for the last one. */
+  id?: string;
+  /** A valid `retry` field (milliseconds) seen since the previous event. */
+  retry?: number;
+}
+
+/**
+ * What a transport needs to resume a stream: the last event ID (persists across events, as the
+ * WHATWG "last event ID buffer" does) and the reconnection time the server asked for.
+ * Pass one in `SseParserOptions.cursor` and read it after the stream drops.
+ */
+export interface SseCursor {
+  lastEventId: string;
+  retryMs?: number;
+}
+
+export interface SseParserOptions {
+  /** Cap on one event: its pending line plus its joined data, in UTF-16 code units. Default: none. */
+  maxEventBytes?: number;
+  /** Updated as the stream is parsed; created fresh when not given. */
+  cursor?: SseCursor;
+}
+
+const LF = 10;
+const COLON = 58;
+const SPACE = 32;
+const BOM = 0xfeff;
+const DIGITS = /^[0-9]+$/;
+
+/**
+ * The WHATWG event-stream interpretation as a push parser: `feed` text, events come out of
+ * `onEvent`, `end` flushes an event still open when the stream ends (the reference wrapper
+ * delivers it and servers that end the body abruptly rely on it).
+ *
+ * Hot path: each chunk is searched once for CR and once for LF, and those positions are reused
+ * until passed, so a chunk costs O(length) whatever its line endings (searching both on every
+ * line is quadratic when one kind is rare). A line spanning chunks is held as fragments and
+ * joined once when its terminator arrives.
+ */
+export class SseParser {
+  readonly cursor: SseCursor;
+  private readonly max: number;
+  private atStreamStart = true;
+  /** The previous chunk ended in CR: an LF opening the next chunk belongs to it. */
+  private afterCr = false;
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private data = '';
+  private dataLines = 0;
+  private eventType = '';
+  private eventId: string | undefined;
+  private retry: number | undefined;
+  /** The WHATWG "last event ID buffer": not reset between events. */
+  private idBuffer: string;
+
+  constructor(
+    private readonly onEvent: (event: SseEvent) => void,
+    options: SseParserOptions = {},
+  ) {
+    this.cursor = options.cursor ?? { lastEventId: '' };
+    this.idBuffer = this.cursor.lastEventId;
+    this.max = options.maxEventBytes ?? Infinity;
+  }
+
+  /** Parses one chunk of text. Throws `SseEventTooLargeError` when an event outgrows the cap. */
+  feed(chunk: string): void {
+    let pos = 0;
+    if (this.atStreamStart && chunk.length > 0) {
+      this.atStreamStart = false;
+      if (chunk.charCodeAt(0) === BOM) pos = 1;
+    }
+    if (this.afterCr && chunk.length > 0) {
+      this.afterCr = false;
+      if (chunk.charCodeAt(pos) === LF) pos++;
+    }
+    let cr = chunk.indexOf('\r', pos);
+    let lf = chunk.indexOf('\n', pos);
+    while (cr !== -1 || lf !== -1) {
+      const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
+      if (this.pending.length > 0) {
+        this.pending.push(chunk.slice(pos, end));
+        const line = this.pending.join('');
+        this.pending = [];
+        this.pendingLength = 0;
+        this.line(line, 0, line.length);
+      } else {
+        this.line(chunk, pos, end);
+      }
+      pos = end + 1;
+      if (end === cr) {
+        if (pos === chunk.length) this.afterCr = true;
+        else if (chunk.charCodeAt(pos) === LF) pos++;
+        cr = chunk.indexOf('\r', pos);
+      }
+      if (lf !== -1 && lf < pos) lf = chunk.indexOf('\n', pos);
+    }
+    if (pos < chunk.length) {
+      const rest = pos === 0 ? chunk : chunk.slice(pos);
+      this.pending.push(rest);
+      this.pendingLength += rest.length;
+      this.checkSize();
+    }
+  }
+
+  /** End of stream: the unterminated last line is processed and an open event dispatched. */
+  end(): void {
+    if (this.pending.length > 0) {
+      const line = this.pending.join('');
+      this.pending = [];
+      this.pendingLength = 0;
+      this.line(line, 0, line.length);
+    }
+    this.dispatch();
+  }
+
+  /** Processes `text[start, end)`, one line without its terminator. */
+  private line(text: string, start: number, end: number): void {
+    if (start === end) {
+      this.dispatch();
+      return;
+    }
+    const first = text.charCodeAt(start);
+    if (first === COLON) return; // comment
+    const colon = text.indexOf(':', start);
+    let field: string;
+    let value: string;
+    if (colon === -1 || colon >= end) {
+      field = text.slice(start, end);
+      value = '';
+    } else {
+      field = text.slice(start, colon);
+      const valueStart = text.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1;
+      value = valueStart >= end ? '' : text.slice(valueStart, end);
+    }
+    switch (field) {
+      case 'data':
+        this.data = this.dataLines === 0 ? value : this.data + '\n' + value;
+        this.dataLines++;
+        this.checkSize();
+        return;
+      case 'event':
+        this.eventType = value;
+        return;
+      case 'id':
+        if (value.indexOf('\0') === -1) {
+          this.idBuffer = value;
+          this.eventId = value;
+        }
+        return;
+      case 'retry':
+        if (DIGITS.test(value)) {
+          this.retry = parseInt(value, 10);
+          this.cursor.retryMs = this.retry;
+        }
+        return;
+      default:
+        return; // unknown fields are ignored
+    }
+  }
+
+  private dispatch(): void {
+    this.cursor.lastEventId = this.idBuffer;
+    if (this.dataLines > 0) {
+      const event: SseEvent = { data: this.data };
+      if (this.eventType !== '') event.event = this.eventType;
+      if (this.eventId !== undefined) event.id = this.eventId;
+      if (this.retry !== undefined) event.retry = this.retry;
+      this.onEvent(event);
+    }
+    this.data = '';
+    this.dataLines = 0;
+    this.eventType = '';
+    this.eventId = undefined;
+    this.retry = undefined;
+  }
+
+  private checkSize(): void {
+    if (this.pendingLength + this.data.length > this.max) {
+      this.pending = [];
+      this.pendingLength = 0;
+      this.data = '';
+      this.dataLines = 0;
+      throw new SseEventTooLargeError(this.max);
+    }
+  }
+}
