@@ -1,0 +1,215 @@
+import { EMPTY, Observable, Subject, catchError, concat, defer, filter, map, mergeMap, of, takeUntil, tap, type Subscription } from 'rxjs';
+import { match, P } from 'ts-pattern';
+import { errorResponse, ErrorCode, type ClassifiedMessage, type JsonRpcId } from '../../operators';
+import type { Logger } from '../log/logger';
+import { HttpStatusError, NoResponseError } from '../http/errors';
+import type { LineWriter } from '../stdio/line-writer';
+import type { McpConnection } from './connection';
+import { errorForRequest, ShutdownError } from './error-response';
+
+export interface BridgeOptions {
+  concurrency: number;
+  /** At end of input: how long in-flight requests may still finish before they are answered with an error. */
+  shutdownTimeoutMs: number;
+}
+
+/** A host request on its way: what cancellation, shutdown and the exactly-once rule need. */
+interface Job {
+  id: JsonRpcId;
+  method: string;
+  answered: boolean;
+  /** The host cancelled it: no answer is owed. */
+  cancelled: boolean;
+  /** The shutdown deadline passed: it is answered with an error. */
+  expired: boolean;
+  readonly stop$: Subject<void>;
+}
+
+/** Host messages queued (admitted, not yet sent) beyond which stdin is paused. */
+const QUEUE_HIGH = 1024;
+
+/**
+ * The bridge proper: host messages in, lines out through the single writer.
+ * - Each message is admitted synchronously, in stdin order: invalid lines are answered at once,
+ *   `notifications/cancelled` stops its request at once, requests are registered so that each
+ *   gets exactly one answer.
+ * - Up to `concurrency` messages are in flight at once (mergeMap); a slow one never blocks others.
+ * - At end of input, in-flight requests may finish within `shutdownTimeoutMs`; whatever is still
+ *   open then is answered with an error, so that no request is left without an answer.
+ */
+export class Bridge {
+  private readonly jobs = new Map<string, Job>();
+  private queued = 0;
+  private queueWaiters: Array<() => void> = [];
+  private readonly stopAll$ = new Subject<void>();
+
+  constructor(
+    private readonly connection: McpConnection,
+    private readonly writer: LineWriter,
+    private readonly logger: Logger,
+    private readonly options: BridgeOptions,
+  ) {}
+
+  /** Backpressure for stdin: pauses reading while too many messages wait for a slot. */
+  readonly inputGate = (): Promise<void> | undefined =>
+    this.queued < QUEUE_HIGH ? undefined : new Promise<void>((resolve) => this.queueWaiters.push(resolve));
+
+  /**
+   * Runs until the input ends and every admitted message is done (or the deadline passed).
+   * `stopInput$` ends reading early (signals).
+   */
+  run(input$: Observable<ClassifiedMessage>, stopInput$: Observable<unknown>, graceMs: () => number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let deadline: NodeJS.Timeout | undefined;
+      const server: Subscription = this.connection.serverMessages$.subscribe((m) => this.writer.write(m.text));
+      const startDeadline = () => {
+        const ms = graceMs();
+        if (this.jobs.size > 0) this.logger.info(`input ended: waiting up to ${ms} ms for ${this.jobs.size} request(s)`);
+        deadline = setTimeout(() => this.expireAll(), ms);
+      };
+      input$
+        .pipe(
+          takeUntil(stopInput$),
+          tap({ complete: startDeadline }),
+          map((m) => this.admit(m)),
+          filter((work): work is Observable<string> => work !== undefined),
+          mergeMap((work) => work, this.options.concurrency),
+          takeUntil(this.stopAll$),
+        )
+        .subscribe({
+          next: (line) => this.writer.write(line),
+          error: (err: unknown) => {
+            this.logger.error(`input failed: ${(err as Error).message}`);
+            this.expireAll();
+            finish();
+          },
+          complete: () => finish(),
+        });
+      const finish = () => {
+        if (deadline) clearTimeout(deadline);
+        server.unsubscribe();
+        resolve();
+      };
+    });
+  }
+
+  /** Ends everything at once (stdout is gone: nobody is left to answer). */
+  abort(): void {
+    for (const job of this.jobs.values()) {
+      job.cancelled = true;
+      job.stop$.next();
+    }
+    this.stopAll$.next();
+  }
+
+  /** Decides, in stdin order, what a host message becomes; returns the work for a slot, if any. */
+  private admit(m: ClassifiedMessage): Observable<string> | undefined {
+    return match(m)
+      .with({ kind: 'invalid' }, (bad) => {
+        this.logger.warn(`invalid message from the host: ${bad.error.error.message}`);
+        this.writer.write(JSON.stringify(bad.error));
+        return undefined;
+      })
+      .with({ kind: 'batch' }, () => {
+        this.writer.write(
+          JSON.stringify(errorResponse(null, ErrorCode.InvalidRequest, 'Invalid Request: JSON-RPC batches are not supported by MCP (2025-06-18); send one message per line')),
+        );
+        return undefined;
+      })
+      .with({ kind: 'request' }, (req) => this.queue(this.request(req)))
+      .with({ kind: 'notification', method: 'notifications/cancelled' }, (note) => {
+        this.cancel(note.message.params);
+        return this.queue(this.oneWay(note));
+      })
+      .with({ kind: P.union('notification', 'response') }, (msg) => this.queue(this.oneWay(msg)))
+      .exhaustive();
+  }
+
+  /** Counts a message as queued until a slot picks it up (stdin backpressure). */
+  private queue(work: Observable<string>): Observable<string> {
+    this.queued++;
+    return defer(() => {
+      this.queued--;
+      if (this.queued < QUEUE_HIGH / 2 && this.queueWaiters.length > 0) {
+        const waiters = this.queueWaiters;
+        this.queueWaiters = [];
+        for (const wake of waiters) wake();
+      }
+      return work;
+    });
+  }
+
+  private request(req: Extract<ClassifiedMessage, { kind: 'request' }>): Observable<string> {
+    const key = keyOf(req.id);
+    if (this.jobs.has(key)) this.logger.warn(`request id ${JSON.stringify(req.id)} is already in flight; the host reused it`);
+    const job: Job = { id: req.id, method: req.method, answered: false, cancelled: false, expired: false, stop$: new Subject<void>() };
+    this.jobs.set(key, job);
+    const answer = (line: string): string => {
+      job.answered = true;
+      return line;
+    };
+    const work = defer(() => (job.cancelled || job.answered || job.expired ? EMPTY : this.connection.send(req))).pipe(
+      takeUntil(job.stop$),
+      map((reply) => (reply.kind === 'response' && reply.id === req.id ? answer(reply.text) : reply.text)),
+      catchError((err: unknown) => {
+        if (job.cancelled || job.answered) return EMPTY;
+        this.logFailure(req.method, req.id, err);
+        return of(answer(JSON.stringify(errorForRequest(err, req.id))));
+      }),
+    );
+    const lastWord = defer(() => {
+      if (this.jobs.get(key) === job) this.jobs.delete(key);
+      if (job.answered || job.cancelled) return EMPTY;
+      // Stopped by the shutdown deadline, or (a server bug) the exchange ended without the answer.
+      const reason = job.expired ? new ShutdownError() : new NoResponseError();
+      return of(answer(JSON.stringify(errorForRequest(reason, req.id))));
+    });
+    return concat(work, lastWord);
+  }
+
+  /** Notifications and the host's answers to server requests: failures are only logged. */
+  private oneWay(msg: ClassifiedMessage): Observable<string> {
+    const what = msg.kind === 'notification' ? msg.method : `response to ${JSON.stringify(msg.kind === 'response' ? msg.id : null)}`;
+    return this.connection.send(msg).pipe(
+      map((reply) => reply.text),
+      takeUntil(this.stopAll$),
+      catchError((err: unknown) => {
+        this.logger.warn(`${what} was not delivered: ${(err as Error).message}`);
+        return EMPTY;
+      }),
+    );
+  }
+
+  private cancel(params: unknown): void {
+    const id = match(params)
+      .with({ requestId: P.union(P.string, P.number) }, (p) => p.requestId)
+      .otherwise(() => undefined);
+    if (id === undefined) return;
+    const job = this.jobs.get(keyOf(id));
+    if (!job || job.answered) return;
+    this.logger.info(`request ${JSON.stringify(id)} cancelled by the host: aborting it upstream`);
+    job.cancelled = true;
+    job.stop$.next();
+  }
+
+  /** The shutdown deadline: every request still open is stopped, and answered by `lastWord`. */
+  private expireAll(): void {
+    for (const job of this.jobs.values()) {
+      if (!job.answered && !job.cancelled) {
+        this.logger.warn(`request ${JSON.stringify(job.id)} (${job.method}) still open at the shutdown deadline`);
+        job.expired = true;
+        job.stop$.next();
+      }
+    }
+  }
+
+  private logFailure(method: string, id: JsonRpcId, err: unknown): void {
+    const status = err instanceof HttpStatusError ? err.status : undefined;
+    this.logger.warn(`${method} (id ${JSON.stringify(id)}) failed: ${(err as Error).message}`);
+    if (status === 401 || status === 403) this.logger.warn(`HTTP ${status}: check the credentials given with --auth / MCP_AUTH or --header`);
+  }
+}
+
+function keyOf(id: JsonRpcId): string {
+  return typeof id === 'number' ? `n:${id}` : `s:${id}`;
+}

@@ -1,0 +1,50 @@
+import { match, P } from 'ts-pattern';
+import { errorResponse, ErrorCode, FrameTooLargeError, type JsonRpcErrorResponse, type JsonRpcId } from '../../operators';
+import { describeNetworkError, errorCode, HttpStatusError, NoResponseError, RequestTimeoutError, UpstreamProtocolError } from '../http/errors';
+
+/** Thrown into requests still open when the shutdown deadline passes. */
+export class ShutdownError extends Error {
+  constructor() {
+    super('the bridge shut down before the server answered');
+  }
+}
+
+/**
+ * The one JSON-RPC error a failed request is answered with, always carrying the request's id.
+ * Codes: the server's own JSON-RPC error when its non-2xx body was one; -32001 for a timeout;
+ * -32000 for every upstream failure (HTTP status, network, invalid JSON, over-size, no answer),
+ * never the HTTP status itself; -32603 for failures inside the bridge.
+ */
+export function errorForRequest(err: unknown, id: JsonRpcId): JsonRpcErrorResponse {
+  return match(err)
+    .with(P.instanceOf(HttpStatusError), (e) =>
+      e.jsonRpcError
+        ? { jsonrpc: '2.0' as const, id, error: e.jsonRpcError }
+        : errorResponse(id, ErrorCode.ServerError, `${e.message}${e.bodySnippet ? ': ' + oneLine(e.bodySnippet, 200) : ''}`, {
+            status: e.status,
+            body: e.bodySnippet,
+          }),
+    )
+    .with(P.instanceOf(RequestTimeoutError), (e) =>
+      errorResponse(id, ErrorCode.RequestTimeout, `Request timed out: ${e.message} (--timeout)`, { timeoutMs: e.timeoutMs }),
+    )
+    .with(P.instanceOf(UpstreamProtocolError), (e) => errorResponse(id, ErrorCode.ServerError, `Invalid response: ${e.message}`, { body: e.snippet }))
+    .with(P.instanceOf(FrameTooLargeError), (e) =>
+      errorResponse(id, ErrorCode.ServerError, `Response too large: ${e.message} (--max-message-bytes)`, { limit: e.limit }),
+    )
+    .with(P.instanceOf(NoResponseError), (e) => errorResponse(id, ErrorCode.ServerError, `No response: ${e.message}`))
+    .with(P.instanceOf(ShutdownError), (e) => errorResponse(id, ErrorCode.InternalError, e.message))
+    .otherwise((e) => {
+      const code = errorCode(e);
+      return code !== undefined
+        ? errorResponse(id, ErrorCode.ServerError, `Upstream request failed: ${describeNetworkError(e)}`, { code })
+        : errorResponse(id, ErrorCode.InternalError, `Internal error: ${e instanceof Error ? e.message : String(e)}`);
+    });
+}
+
+/** A body as a short one-line phrase; markup (an HTML error page) is reduced to its text. */
+function oneLine(text: string, max: number): string {
+  const plain = text.startsWith('<') ? text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ') : text;
+  const flat = plain.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? flat.slice(0, max) + '…' : flat;
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+import { Subject } from 'rxjs';
+import { Bridge } from './bridge/bridge';
+import { ConfigError, loadConfig, type BridgeConfig } from './config/config';
+import { InvalidHeaderError } from './config/header-values';
+import { InvalidServerUrlError } from './config/server-url';
+import { USAGE } from './config/usage';
+import { startDemoServer, type DemoServer } from './demo/demo-server';
+import { HttpTransport } from './http/http-transport';
+import { Logger } from './log/logger';
+import { StreamableHttpClient } from './session/streamable-http-client';
+import { LineWriter } from './stdio/line-writer';
+import { stdinMessages } from './stdio/stdin-messages';
+import { packageVersion } from './version';
+
+/** Grace for in-flight requests after SIGINT/SIGTERM (capped by --shutdown-timeout). */
+const SIGNAL_GRACE_MS = 3000;
+/** How long the best-effort DELETE of the session may take at exit. */
+const DELETE_DEADLINE_MS = 2000;
+
+/**
+ * The CLI: configuration, then the bridge from stdin to the server and back to stdout, then an
+ * orderly exit (stdout flushed before the process ends: exiting with writes pending cuts piped
+ * output). Exit status: 0 after a normal end, 2 for a configuration error.
+ */
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let config: BridgeConfig;
+  try {
+    const outcome = loadConfig(argv, env);
+    if (outcome.kind === 'help') return writeAndExit(process.stdout, USAGE, 0);
+    if (outcome.kind === 'version') return writeAndExit(process.stdout, `${packageVersion()}\n`, 0);
+    config = outcome.config;
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof InvalidServerUrlError || err instanceof InvalidHeaderError) {
+      return writeAndExit(process.stderr, `mcp-rx-bridge: ${err.message}\n`, 2);
+    }
+    throw err;
+  }
+
+  const logger = new Logger({
+    level: config.logLevel,
+    format: config.logFormat,
+    file: config.logFile,
+    secrets: Object.values(config.headers),
+  });
+  process.on('uncaughtException', (err) => logger.error(`unexpected error: ${err.stack ?? err.message}`));
+  process.on('unhandledRejection', (err) => logger.error(`unexpected rejection: ${(err as Error)?.stack ?? String(err)}`));
+
+  let demo: DemoServer | undefined;
+  if (config.demo) {
+    demo = await startDemoServer();
+    config = { ...config, url: demo.url };
+    logger.info(`demo MCP server listening at ${demo.url}`);
+  }
+  if (config.tls.insecure) logger.warn('TLS certificate verification is OFF (--insecure): use only against servers you trust');
+  logger.info(`bridging stdio to ${config.url}`);
+
+  const stopInput$ = new Subject<void>();
+  let graceMs = config.shutdownTimeoutMs;
+  let bridge: Bridge | undefined;
+  const writer = new LineWriter(process.stdout, (err) => {
+    logger.info(`stdout closed (${(err as NodeJS.ErrnoException).code ?? err.message}): shutting down`);
+    bridge?.abort();
+  });
+
+  const transport = new HttpTransport(
+    {
+      maxSockets: config.poolSize > 0 ? config.poolSize : config.concurrency + 2,
+      idleTimeoutMs: config.poolIdleTimeoutMs,
+      connectTimeoutMs: config.connectTimeoutMs,
+      caFile: config.tls.caFile,
+      certFile: config.tls.certFile,
+      keyFile: config.tls.keyFile,
+      insecure: config.tls.insecure,
+      http2: config.http2,
+      userAgent: `mcp-rx-bridge/${packageVersion()}`,
+      sensitiveHeaders: Object.keys(config.headers),
+    },
+    logger,
+  );
+  const client = new StreamableHttpClient({
+    url: config.url,
+    headers: config.headers,
+    contentType: config.contentType,
+    timeoutMs: config.timeoutMs,
+    maxMessageBytes: config.maxMessageBytes,
+    retry: config.retry,
+    resumeAttempts: 3,
+    serverStream: true,
+    gate: writer.gate,
+    logger,
+    send: (request) => transport.send(request),
+  });
+  bridge = new Bridge(client, writer, logger, { concurrency: config.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs });
+
+  let signalled = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signalled++;
+    if (signalled > 1) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    logger.info(`${signal}: finishing in-flight requests, then exiting`);
+    graceMs = Math.min(config.shutdownTimeoutMs, SIGNAL_GRACE_MS);
+    stopInput$.next();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+
+  await bridge.run(stdinMessages(process.stdin, config.maxMessageBytes, bridge.inputGate), stopInput$, () => graceMs);
+  process.stdin.pause();
+  await client.close(DELETE_DEADLINE_MS);
+  await demo?.close();
+  await writer.flush();
+  logger.info(`done: ${writer.lines} line(s) written`);
+  return 0;
+}
+
+function writeAndExit(stream: NodeJS.WriteStream, text: string, code: number): Promise<number> {
+  return new Promise((resolve) => stream.write(text, () => resolve(code)));
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), process.env).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`mcp-rx-bridge: ${(err as Error)?.message ?? String(err)}\n`, () => process.exit(1));
+    },
+  );
+}

@@ -1,0 +1,45 @@
+/** The --help text. Kept beside the option table in config.ts; the README carries the same table. */
+export const USAGE = `mcp-rx-bridge: MCP stdio <-> Streamable HTTP bridge
+
+Usage:
+  mcp-rx-bridge --url <https://host/mcp> [options]
+  mcp-rx-bridge <url> [options]
+  mcp-rx-bridge --demo            (bridge to a built-in local demo MCP server)
+
+Reads one JSON-RPC message per line on stdin, forwards it over HTTP, writes every message of the
+answer as one line on stdout. Logs go to stderr (or --log-file), never to stdout.
+
+Options (environment variable in brackets):
+  --url <url>                   server endpoint [MCP_SERVER_URL]
+  --no-url-rewrite              use a ContextForge /servers/<id> URL exactly as given
+  --transport <mode>            auto | streamable-http | sse (default auto) [MCP_TRANSPORT]
+  --auth <value>                Authorization header value [MCP_AUTH]
+  -H, --header "Name: value"    extra header, repeatable; \${VAR} expands from the environment
+  --timeout <s>                 response timeout per request, reset by progress; 0 = none (60)
+                                [MCP_TOOL_CALL_TIMEOUT]
+  --connect-timeout <s>         TCP/TLS connect timeout (15)
+  --concurrency <n>             requests in flight at once (10) [CONCURRENCY]
+  --content-type <type>         request body encoding: application/json (default),
+                                application/x-www-form-urlencoded, auto
+                                [MCP_CONTENT_TYPE, FORGE_CONTENT_TYPE; -c/--mcp-content-type]
+  --max-message-bytes <n>       largest message, stdin line or SSE event (67108864)
+  --shutdown-timeout <s>        at stdin EOF, how long in-flight requests may finish (30)
+  --retries <n>                 attempts for a request that failed before any response byte (5)
+  --retry-base <s>, --retry-max <s>   backoff base and cap (0.25, 8)
+  --tls-cert <file>             extra CA certificates, PEM [TLS_CERT]
+  --client-cert <file>, --client-key <file>   client certificate for mutual TLS
+  --insecure                    do not verify server certificates (warns) [INSECURE, SKIP_SSL_VERIFY]
+  --http2                       use HTTP/2 [HTTP2]
+  --http-pool-size <n>          max sockets to the server; 0 = --concurrency + 2 [HTTP_POOL_SIZE]
+  --http-pool-idle-timeout <s>  close idle pooled sockets after this long (90) [HTTP_POOL_IDLE_TIMEOUT]
+  --log-level <level>           off | error | warn | info | debug (warn)
+                                [MCP_WRAPPER_LOG_LEVEL, LOG_LEVEL]
+  --log-file <path>             append logs to a file instead of stderr [MCP_LOG_FILE]
+  --log-format <fmt>            text | json (text)
+  -q, --quiet                   no logs at all
+  --demo                        start the built-in demo MCP server on 127.0.0.1 and bridge to it
+  -h, --help                    this text
+  -V, --version                 the version
+
+HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
+`;

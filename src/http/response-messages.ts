@@ -1,0 +1,163 @@
+import { Observable, filter, map, type OperatorFunction } from 'rxjs';
+import { match, P } from 'ts-pattern';
+import {
+  classifyValue,
+  decodeUtf8,
+  parseNdjson,
+  parseSse,
+  splitLines,
+  type ClassifiedMessage,
+  type SseCursor,
+  type SseEvent,
+} from '../../operators';
+import { fromReadable, type BackpressureGate } from '../util/readable-observable';
+import { FrameTooLargeError } from '../../operators/errors';
+import { UpstreamProtocolError } from './errors';
+import type { HttpResponse } from './http-transport';
+
+/** How a response body carries messages. */
+export type BodyFormat = 'none' | 'sse' | 'json' | 'ndjson';
+
+export interface ReadOptions {
+  maxMessageBytes: number;
+  gate?: BackpressureGate;
+  /** Filled with the SSE stream's last event id and retry time, for resumption. */
+  cursor?: SseCursor;
+  /** What to do with the body when unsubscribed early (see fromReadable). */
+  release?: () => 'destroy' | 'drain';
+}
+
+/** The media type of a Content-Type header, lower case, parameters dropped. */
+export function mediaTypeOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * Which parser a response needs. 202 and 204 never carry messages; SSE and JSON are recognised
+ * by media type (`+json` suffixes too); NDJSON and anything unknown are read line by line, as
+ * the reference wrapper does (an empty body then simply yields nothing).
+ */
+export function bodyFormat(status: number, contentType: string | undefined): BodyFormat {
+  return match({ status, media: mediaTypeOf(contentType) })
+    .with({ status: P.union(202, 204, 205, 304) }, () => 'none' as const)
+    .with({ media: 'text/event-stream' }, () => 'sse' as const)
+    .with({ media: P.union('application/json', P.string.endsWith('+json')) }, () => 'json' as const)
+    .otherwise(() => 'ndjson' as const);
+}
+
+/**
+ * Every JSON-RPC message of a 2xx response body, classified, in the order it arrived, each as
+ * soon as it is complete. Invalid JSON, or JSON that is not a JSON-RPC message, errors the
+ * stream with `UpstreamProtocolError`; an over-size frame with a `FrameTooLargeError`.
+ */
+export function responseMessages(res: HttpResponse, options: ReadOptions): Observable<ClassifiedMessage> {
+  const bytes = () => fromReadable(res.body, options.gate, options.release);
+  const max = options.maxMessageBytes;
+  return match(bodyFormat(res.status, res.headers['content-type']))
+    .with('none', () => {
+      res.body.resume(); // drain so that the keep-alive socket returns to the pool
+      return new Observable<ClassifiedMessage>((s) => s.complete());
+    })
+    .with('sse', () =>
+      bytes().pipe(
+        decodeUtf8(),
+        parseSse({ maxEventBytes: max, cursor: options.cursor }),
+        // Only `message` events carry JSON-RPC; an empty data payload carries nothing.
+        filter((e: SseEvent) => (e.event === undefined || e.event === 'message') && e.data.trim().length > 0),
+        map((e) => toMessage(e.data)),
+      ),
+    )
+    .with('json', () => bytes().pipe(readWhole(max), jsonBodyMessages()))
+    .with('ndjson', () => bytes().pipe(decodeUtf8(), splitLines({ maxLineBytes: max }), parseNdjson(), map(toMessage)))
+    .exhaustive();
+}
+
+/** Validates one message text and classifies it; the text is kept (folded to one line). */
+export function toMessage(raw: string): ClassifiedMessage {
+  const text = raw.trim();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UpstreamProtocolError(`the server sent invalid JSON (${(err as Error).message})`, snippet(text));
+  }
+  return checked(classifyValue(value, foldLines(text)), text);
+}
+
+function checked(message: ClassifiedMessage, text: string): ClassifiedMessage {
+  if (message.kind === 'invalid' || message.kind === 'batch') {
+    throw new UpstreamProtocolError(`the server sent JSON that is not a JSON-RPC 2.0 message`, snippet(text));
+  }
+  return message;
+}
+
+/**
+ * Newlines can only stand between JSON tokens (raw control characters are invalid inside
+ * strings), and so can the blanks around them: dropping such runs keeps the JSON identical and
+ * puts it on one line, without re-serialising (which would alter number spellings).
+ */
+export function foldLines(text: string): string {
+  return text.includes('\n') || text.includes('\r') ? text.replace(/[ \t]*[\r\n][ \t\r\n]*/g, '') : text;
+}
+
+export function snippet(text: string, max = 1024): string {
+  return text.length > max ? text.slice(0, max) + '…' : text;
+}
+
+/** Collects a body whole (a JSON document is only complete at its end), capped. */
+function readWhole(max: number): OperatorFunction<Uint8Array, string> {
+  return (source) =>
+    new Observable<string>((subscriber) => {
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      return source.subscribe({
+        next(chunk) {
+          size += chunk.length;
+          if (size > max) subscriber.error(new FrameTooLargeError('message', max, 'bytes'));
+          else chunks.push(chunk);
+        },
+        error(err: unknown) {
+          subscriber.error(err);
+        },
+        complete() {
+          subscriber.next(Buffer.concat(chunks, size).toString('utf8'));
+          subscriber.complete();
+        },
+      });
+    });
+}
+
+/** A JSON body: one message, a batch array of messages, or nothing when empty. */
+function jsonBodyMessages(): OperatorFunction<string, ClassifiedMessage> {
+  return (source) =>
+    new Observable<ClassifiedMessage>((subscriber) =>
+      source.subscribe({
+        next(body) {
+          const text = body.trim();
+          if (text.length === 0) return;
+          let value: unknown;
+          try {
+            value = JSON.parse(text);
+          } catch (err) {
+            subscriber.error(new UpstreamProtocolError(`the server sent invalid JSON (${(err as Error).message})`, snippet(text)));
+            return;
+          }
+          try {
+            if (Array.isArray(value)) {
+              for (const item of value) subscriber.next(checked(classifyValue(item, JSON.stringify(item)), JSON.stringify(item)));
+            } else {
+              subscriber.next(checked(classifyValue(value, foldLines(text)), text));
+            }
+          } catch (err) {
+            subscriber.error(err);
+          }
+        },
+        error(err: unknown) {
+          subscriber.error(err);
+        },
+        complete() {
+          subscriber.complete();
+        },
+      }),
+    );
+}

@@ -1,0 +1,112 @@
+import { appendFileSync } from 'node:fs';
+
+/** Log levels, most severe first; `off` disables logging. */
+export const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = 'text' | 'json';
+
+const RANK: Record<LogLevel, number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };
+const DISABLING = new Set(['OFF', 'NONE', 'DISABLE', 'DISABLED', 'FALSE', '0', '']);
+
+/**
+ * Reads a level the way both reference wrappers accept it: case-insensitive names, Python's
+ * WARNING/CRITICAL/TRACE spellings, and OFF / NONE / DISABLE / FALSE / 0 / empty to disable.
+ * Returns undefined for anything else so that the caller can report it.
+ */
+export function parseLogLevel(raw: string | undefined): LogLevel | undefined {
+  if (raw === undefined) return undefined;
+  const name = raw.trim().toUpperCase();
+  if (DISABLING.has(name)) return 'off';
+  switch (name) {
+    case 'ERROR':
+    case 'CRITICAL':
+    case 'FATAL':
+      return 'error';
+    case 'WARN':
+    case 'WARNING':
+      return 'warn';
+    case 'INFO':
+      return 'info';
+    case 'DEBUG':
+    case 'TRACE':
+      return 'debug';
+    default:
+      return undefined;
+  }
+}
+
+export interface LoggerOptions {
+  level: LogLevel;
+  format: LogFormat;
+  /** Append to this file instead of stderr (stdout is reserved for JSON-RPC). */
+  file?: string;
+  /** Values that must never appear in a log line (Authorization, header values, ...). */
+  secrets?: readonly string[];
+  /** Where stderr lines go; injectable for tests. */
+  sink?: (line: string) => void;
+}
+
+/**
+ * A leveled logger for stderr or a file. It never writes to stdout, and every line passes
+ * through `redact`, which replaces each configured secret by "***" wherever it occurs: a secret
+ * that reaches a message through an error text or a URL is caught as well.
+ */
+export class Logger {
+  private readonly rank: number;
+  private readonly secrets: string[];
+  private readonly write: (line: string) => void;
+
+  constructor(private readonly options: LoggerOptions) {
+    this.rank = RANK[options.level];
+    // Longest first, so that a secret containing another is replaced whole. Very short values
+    // (a header "1") would blank out unrelated text and protect nothing.
+    this.secrets = [...new Set(options.secrets ?? [])].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+    this.write = options.sink ?? (options.file ? (line) => appendFileSync(options.file!, line) : (line) => process.stderr.write(line));
+  }
+
+  static silent(): Logger {
+    return new Logger({ level: 'off', format: 'text' });
+  }
+
+  enabled(level: Exclude<LogLevel, 'off'>): boolean {
+    return RANK[level] <= this.rank;
+  }
+
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.log('error', message, fields);
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.log('warn', message, fields);
+  }
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.log('info', message, fields);
+  }
+  debug(message: string, fields?: Record<string, unknown>): void {
+    this.log('debug', message, fields);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join('***');
+    }
+    return out;
+  }
+
+  private log(level: Exclude<LogLevel, 'off'>, message: string, fields?: Record<string, unknown>): void {
+    if (RANK[level] > this.rank) return;
+    const time = new Date().toISOString();
+    let line: string;
+    if (this.options.format === 'json') {
+      line = JSON.stringify({ time, level, pid: process.pid, msg: message, ...fields });
+    } else {
+      const extra = fields && Object.keys(fields).length > 0 ? ' ' + JSON.stringify(fields) : '';
+      line = `${time} mcp-rx-bridge[${process.pid}] ${level.toUpperCase()} ${message}${extra}`;
+    }
+    try {
+      this.write(this.redact(line) + '\n');
+    } catch {
+      // A log that cannot be written must never take the bridge down.
+    }
+  }
+}

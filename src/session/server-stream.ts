@@ -1,0 +1,120 @@
+import type { ClassifiedMessage, SseCursor } from '../../operators';
+import type { Logger } from '../log/logger';
+import type { HttpRequest, HttpResponse } from '../http/http-transport';
+import { mediaTypeOf, responseMessages } from '../http/response-messages';
+import type { BackpressureGate } from '../util/readable-observable';
+
+export interface ServerStreamOptions {
+  url: string;
+  headers: () => Record<string, string>;
+  maxMessageBytes: number;
+  gate?: BackpressureGate;
+  logger: Logger;
+  send: (request: HttpRequest) => Promise<HttpResponse>;
+  onMessage: (message: ClassifiedMessage) => void;
+  /** Consecutive failed connects before giving up. */
+  maxFailures?: number;
+}
+
+/**
+ * The GET event stream that carries server-initiated messages (sampling, elicitation, roots,
+ * pings, logs, list changes). Reconnects when it ends or drops, with Last-Event-ID when the
+ * server gave event ids, after the server's `retry` time or an exponential backoff; stops for
+ * good on 405 (the server offers no such stream) and on 404 (the session is gone: the next
+ * request recovers it and starts a new stream).
+ */
+export class ServerStream {
+  private controller: AbortController | undefined;
+  private readonly cursor: SseCursor = { lastEventId: '' };
+
+  constructor(private readonly options: ServerStreamOptions) {}
+
+  start(): void {
+    if (this.controller) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.cursor.lastEventId = '';
+    this.cursor.retryMs = undefined;
+    void this.run(controller.signal).finally(() => {
+      if (this.controller === controller) this.controller = undefined;
+    });
+  }
+
+  stop(): void {
+    this.controller?.abort();
+    this.controller = undefined;
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const { logger } = this.options;
+    const maxFailures = this.options.maxFailures ?? 8;
+    let failures = 0;
+    while (!signal.aborted) {
+      const headers: Record<string, string> = { ...this.options.headers(), Accept: 'text/event-stream' };
+      if (this.cursor.lastEventId !== '') headers['Last-Event-ID'] = this.cursor.lastEventId;
+      let res: HttpResponse;
+      try {
+        res = await this.options.send({ method: 'GET', url: this.options.url, headers, signal });
+      } catch (err) {
+        if (signal.aborted) return;
+        failures++;
+        logger.debug(`GET stream: ${(err as Error).message}`);
+        if (failures >= maxFailures) return void logger.warn(`GET stream: giving up after ${failures} failed attempts`);
+        await this.pause(failures, signal);
+        continue;
+      }
+      if (res.status === 405 || res.status === 404) {
+        res.body.resume();
+        logger.debug(`GET stream: HTTP ${res.status}, no server-initiated stream`);
+        return;
+      }
+      if (res.status < 200 || res.status >= 300 || mediaTypeOf(res.headers['content-type']) !== 'text/event-stream') {
+        res.body.resume();
+        failures++;
+        if (failures >= maxFailures) return void logger.warn(`GET stream: HTTP ${res.status} ${res.headers['content-type'] ?? ''}; giving up`);
+        await this.pause(failures, signal);
+        continue;
+      }
+      failures = 0;
+      await this.read(res, signal);
+      if (signal.aborted) return;
+      await this.pause(1, signal);
+    }
+  }
+
+  /** Reads one connection to its end; a drop is logged and leads to a reconnect. */
+  private read(res: HttpResponse, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const sub = responseMessages(res, { maxMessageBytes: this.options.maxMessageBytes, gate: this.options.gate, cursor: this.cursor }).subscribe({
+        next: (m) => this.options.onMessage(m),
+        error: (err: unknown) => {
+          this.options.logger.debug(`GET stream dropped: ${(err as Error).message}`);
+          done();
+        },
+        complete: () => done(),
+      });
+      const onAbort = () => {
+        sub.unsubscribe();
+        done();
+      };
+      const done = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private pause(failures: number, signal: AbortSignal): Promise<void> {
+    const ms = this.cursor.retryMs ?? Math.min(1000 * 1.5 ** (failures - 1), 30_000);
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}

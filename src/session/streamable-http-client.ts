@@ -1,0 +1,369 @@
+import type { Readable } from 'node:stream';
+import {
+  EMPTY,
+  Observable,
+  Subject,
+  catchError,
+  concat,
+  defer,
+  from,
+  switchMap,
+  takeWhile,
+  tap,
+  throwError,
+  timeout,
+  timer,
+} from 'rxjs';
+import { match, P } from 'ts-pattern';
+import type { ClassifiedMessage, JsonRpcId, SseCursor } from '../../operators';
+import type { Logger } from '../log/logger';
+import { errorCode, NoResponseError, RequestTimeoutError } from '../http/errors';
+import type { HttpRequest, HttpResponse } from '../http/http-transport';
+import { encodeBody } from '../http/request-body';
+import { responseMessages } from '../http/response-messages';
+import { sendWithRetry, type RetryPolicy } from '../http/retry';
+import type { BackpressureGate } from '../util/readable-observable';
+import { SessionExpiredError } from './errors';
+import { httpStatusError } from './read-error-body';
+import { ServerStream } from './server-stream';
+import { SessionState } from './session-state';
+
+export interface StreamableHttpClientOptions {
+  url: string;
+  /** User headers (Authorization, --header): sent on every request. */
+  headers: Record<string, string>;
+  /** Request body encoding setting (see encodeBody). */
+  contentType: string;
+  /** Response timeout per request, reset by each of its messages; 0 = none. */
+  timeoutMs: number;
+  maxMessageBytes: number;
+  retry: RetryPolicy;
+  /** How many times a POST's SSE stream that dropped before its answer is resumed with GET. */
+  resumeAttempts: number;
+  /** Open the GET stream for server-initiated messages once the session is initialized. */
+  serverStream: boolean;
+  gate?: BackpressureGate;
+  logger: Logger;
+  send: (request: HttpRequest) => Promise<HttpResponse>;
+}
+
+const ACCEPT = 'application/json, text/event-stream, application/x-ndjson';
+const CONTROLLED = new Set(['accept', 'content-type', 'mcp-session-id', 'mcp-protocol-version', 'last-event-id', 'content-length']);
+const RESUMABLE_CODES = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT']);
+
+/**
+ * An MCP Streamable HTTP client (2025-06-18 transport) with messages as Observables:
+ * - `send(message)`: every message the server sends back for it; for a request, completes after
+ *   its answer, errors with a typed error when there is none (HTTP status, network, timeout,
+ *   protocol); unsubscribing aborts the HTTP request.
+ * - `serverMessages$`: server-initiated messages from the GET stream.
+ * - `close()`: stops the GET stream and DELETEs the session.
+ * Session handling: the session id from the initialize response goes on every later request;
+ * messages written after an initialize wait for its answer; a 404 on a request that carried the
+ * session replays the initialize handshake once and retries.
+ */
+export class StreamableHttpClient {
+  readonly session = new SessionState();
+  private readonly serverMessages = new Subject<ClassifiedMessage>();
+  readonly serverMessages$ = this.serverMessages.asObservable();
+  private readonly baseHeaders: Record<string, string>;
+  private recovery: Promise<void> | undefined;
+  private readonly stream: ServerStream;
+  private closed = false;
+
+  constructor(private readonly options: StreamableHttpClientOptions) {
+    this.baseHeaders = {};
+    for (const [name, value] of Object.entries(options.headers)) {
+      if (!CONTROLLED.has(name.toLowerCase())) this.baseHeaders[name] = value;
+    }
+    this.stream = new ServerStream({
+      url: options.url,
+      headers: () => ({ ...this.baseHeaders, ...this.session.headers() }),
+      maxMessageBytes: options.maxMessageBytes,
+      gate: options.gate,
+      logger: options.logger,
+      send: options.send,
+      onMessage: (m) => this.serverMessages.next(m),
+    });
+  }
+
+  /** Sends one message from the host; see the class comment for what comes back. */
+  send(message: ClassifiedMessage): Observable<ClassifiedMessage> {
+    return match(message)
+      .with({ kind: 'request', method: 'initialize' }, (m) => this.withTimeout(this.initialize(m)))
+      .with({ kind: 'request' }, (m) => this.withTimeout(this.afterGate(() => this.requestOnce(m, true))))
+      .with({ kind: P.union('notification', 'response') }, (m) => this.afterGate(() => this.postOnce(m, true)))
+      .with({ kind: P.union('batch', 'invalid') }, () => throwError(() => new Error('only single JSON-RPC messages can be sent')))
+      .exhaustive();
+  }
+
+  /** Stops the GET stream and ends the session with DELETE (405 means the server keeps it). */
+  async close(deadlineMs = 3000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stream.stop();
+    const sessionId = this.session.sessionId;
+    if (sessionId === undefined) return;
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), deadlineMs);
+    try {
+      const res = await this.options.send({ method: 'DELETE', url: this.options.url, headers: { ...this.baseHeaders, ...this.session.headers() }, signal: ac.signal });
+      res.body.resume();
+      this.options.logger.debug(`session ${sessionId} closed: HTTP ${res.status}`);
+    } catch (err) {
+      this.options.logger.debug(`DELETE of the session failed: ${(err as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The initialize request: later messages wait for its answer, which carries the session. */
+  private initialize(m: Extract<ClassifiedMessage, { kind: 'request' }>): Observable<ClassifiedMessage> {
+    return defer(() => {
+      this.session.initializeText = m.text;
+      const previous = this.session.ready();
+      const release = this.session.hold();
+      return from(previous).pipe(
+        switchMap(() => {
+          // A new initialize starts a new session: the old id must not go with it.
+          this.session.reset();
+          this.stream.stop();
+          return this.requestOnce(m, false, (res) => this.adoptSession(res));
+        }),
+        tap({
+          next: (reply) => {
+            if (reply.kind === 'response' && reply.id === m.id) {
+              this.adoptProtocolVersion(reply);
+              release();
+            }
+          },
+          finalize: release,
+        }),
+      );
+    });
+  }
+
+  private afterGate(run: () => Observable<ClassifiedMessage>): Observable<ClassifiedMessage> {
+    return defer(() => (this.session.initializing ? from(this.session.ready()).pipe(switchMap(run)) : run()));
+  }
+
+  private withTimeout(source: Observable<ClassifiedMessage>): Observable<ClassifiedMessage> {
+    const ms = this.options.timeoutMs;
+    if (ms <= 0) return source;
+    return source.pipe(timeout({ each: ms, with: () => throwError(() => new RequestTimeoutError(ms)) }));
+  }
+
+  /**
+   * One request: POST, its messages until the answer, resumption of a dropped SSE stream, and
+   * one recovery from an expired session.
+   */
+  private requestOnce(
+    m: Extract<ClassifiedMessage, { kind: 'request' }>,
+    recoverable: boolean,
+    onHeaders?: (res: HttpResponse) => void,
+  ): Observable<ClassifiedMessage> {
+    return defer(() => {
+      const cursor: SseCursor = { lastEventId: '' };
+      let answered = false;
+      const isAnswer = (reply: ClassifiedMessage) => reply.kind === 'response' && reply.id === m.id;
+      const post = this.exchange(this.postRequest(m), cursor, () => answered, recoverable, onHeaders);
+      const messages = this.resumable(post, cursor, () => answered, m.id);
+      return messages.pipe(
+        tap((reply) => {
+          if (isAnswer(reply)) answered = true;
+        }),
+        takeWhile((reply) => !isAnswer(reply), true),
+        catchError((err: unknown) =>
+          err instanceof SessionExpiredError && recoverable
+            ? from(this.recover(err.generation)).pipe(switchMap(() => this.requestOnce(m, false, onHeaders)))
+            : throwError(() => err),
+        ),
+      );
+    });
+  }
+
+  /** A notification or a host's response: POSTed, 202 expected; any messages in the body pass on. */
+  private postOnce(m: ClassifiedMessage, recoverable: boolean): Observable<ClassifiedMessage> {
+    return defer(() => {
+      const cursor: SseCursor = { lastEventId: '' };
+      const isInitialized = m.kind === 'notification' && m.method === 'notifications/initialized';
+      if (isInitialized) this.session.initializedText = m.text;
+      return this.exchange(this.postRequest(m), cursor, () => false, recoverable, (res) => {
+        if (isInitialized && res.status >= 200 && res.status < 300) this.startServerStream();
+      }).pipe(
+        catchError((err: unknown) =>
+          err instanceof SessionExpiredError && recoverable
+            ? from(this.recover(err.generation)).pipe(switchMap(() => this.postOnce(m, false)))
+            : throwError(() => err),
+        ),
+      );
+    });
+  }
+
+  private postRequest(m: ClassifiedMessage): (signal: AbortSignal) => HttpRequest {
+    const value = m.kind === 'batch' ? m.items : m.kind === 'invalid' ? undefined : m.message;
+    const { body, contentType } = encodeBody(m.text, value, this.options.contentType);
+    return (signal) => ({
+      method: 'POST',
+      url: this.options.url,
+      headers: { ...this.baseHeaders, ...this.session.headers(), 'Content-Type': contentType, Accept: ACCEPT },
+      body,
+      signal,
+    });
+  }
+
+  /**
+   * One HTTP exchange as an Observable of the messages in its body. Non-2xx statuses become
+   * typed errors (a 404 on a request that carried the session: SessionExpiredError).
+   * Unsubscribing before the answer aborts the request; after the answer, the rest of the body
+   * is drained so that the keep-alive socket goes back to the pool.
+   */
+  private exchange(
+    build: (signal: AbortSignal) => HttpRequest,
+    cursor: SseCursor,
+    answered: () => boolean,
+    recoverable: boolean,
+    onHeaders?: (res: HttpResponse) => void,
+  ): Observable<ClassifiedMessage> {
+    return new Observable<ClassifiedMessage>((subscriber) => {
+      const ac = new AbortController();
+      const generation = this.session.generation;
+      const request = build(ac.signal);
+      const carriedSession = request.headers['Mcp-Session-Id'] !== undefined;
+      let body: Readable | undefined;
+      let finished = false;
+      const inner = from(sendWithRetry(this.options.send, request, this.options.retry, this.options.logger))
+        .pipe(
+          switchMap((res) => {
+            body = res.body;
+            if (res.status < 200 || res.status >= 300) {
+              if (res.status === 404 && carriedSession && recoverable && this.session.initializeText !== undefined) {
+                res.body.destroy();
+                return throwError(() => new SessionExpiredError(generation));
+              }
+              return from(httpStatusError(res)).pipe(switchMap((err) => throwError(() => err)));
+            }
+            onHeaders?.(res);
+            return responseMessages(res, { maxMessageBytes: this.options.maxMessageBytes, gate: this.options.gate, cursor, release: () => (answered() ? 'drain' : 'destroy') });
+          }),
+        )
+        .subscribe({
+          next: (m) => subscriber.next(m),
+          error: (err: unknown) => {
+            finished = true;
+            subscriber.error(err);
+          },
+          complete: () => {
+            finished = true;
+            subscriber.complete();
+          },
+        });
+      return () => {
+        inner.unsubscribe();
+        if (!finished && !answered()) {
+          ac.abort();
+          body?.destroy();
+        }
+      };
+    });
+  }
+
+  /**
+   * Resumes a POST's SSE stream that ended or dropped before the answer: GET with Last-Event-ID
+   * (only when the server gave event ids), waiting the server's `retry` time or a backoff, up to
+   * `resumeAttempts` times. Without an event id there is nothing to resume: the request fails.
+   */
+  private resumable(source: Observable<ClassifiedMessage>, cursor: SseCursor, answered: () => boolean, id: JsonRpcId, attempt = 1): Observable<ClassifiedMessage> {
+    let dropped: unknown;
+    const guarded = source.pipe(
+      catchError((err: unknown) => {
+        if (!isStreamDrop(err)) return throwError(() => err);
+        dropped = err;
+        return EMPTY;
+      }),
+    );
+    return concat(
+      guarded,
+      defer(() => {
+        if (answered()) return EMPTY;
+        if (cursor.lastEventId === '' || attempt > this.options.resumeAttempts) {
+          return throwError(() => dropped ?? new NoResponseError());
+        }
+        const delay = cursor.retryMs ?? Math.min(1000 * 2 ** (attempt - 1), 10_000);
+        this.options.logger.info(`response stream for request ${JSON.stringify(id)} ended early: resuming after event ${JSON.stringify(cursor.lastEventId)} in ${delay} ms`);
+        const resume = this.exchange(
+          (signal) => ({ method: 'GET', url: this.options.url, headers: { ...this.baseHeaders, ...this.session.headers(), Accept: 'text/event-stream', 'Last-Event-ID': cursor.lastEventId }, signal }),
+          cursor,
+          answered,
+          false,
+        );
+        return timer(delay).pipe(switchMap(() => this.resumable(resume, cursor, answered, id, attempt + 1)));
+      }),
+    );
+  }
+
+  /**
+   * Replays the cached initialize (without the expired session id) and
+   * notifications/initialized, swallowing the replayed answer, then reopens the GET stream.
+   * Concurrent 404s of one generation share one recovery.
+   */
+  private recover(generation: number): Promise<void> {
+    if (this.session.generation !== generation) return Promise.resolve();
+    if (this.recovery) return this.recovery;
+    const initText = this.session.initializeText!;
+    const release = this.session.hold();
+    this.options.logger.warn('session expired (HTTP 404): initializing a new session');
+    this.stream.stop();
+    this.session.reset();
+    const init = classifyRequest(initText);
+    this.recovery = (async () => {
+      await lastValue(this.requestOnce(init, false, (res) => this.adoptSession(res)).pipe(tap((r) => r.kind === 'response' && this.adoptProtocolVersion(r))));
+      this.session.generation++;
+      const initialized = this.session.initializedText;
+      if (initialized !== undefined) await lastValue(this.postOnce(classifyNotification(initialized), false));
+    })().finally(() => {
+      this.recovery = undefined;
+      release();
+    });
+    return this.recovery;
+  }
+
+  private adoptSession(res: HttpResponse): void {
+    if (res.status < 200 || res.status >= 300) return;
+    const id = res.headers['mcp-session-id'];
+    if (id !== undefined && id !== '') {
+      this.session.sessionId = id;
+      this.options.logger.debug(`session ${id}`);
+    }
+  }
+
+  private adoptProtocolVersion(reply: ClassifiedMessage): void {
+    const version = match(reply)
+      .with({ kind: 'response', message: { result: { protocolVersion: P.string } } }, (r) => (r.message as { result: { protocolVersion: string } }).result.protocolVersion)
+      .otherwise(() => undefined);
+    if (version !== undefined) this.session.protocolVersion = version;
+  }
+
+  private startServerStream(): void {
+    if (this.options.serverStream && !this.closed) this.stream.start();
+  }
+}
+
+function isStreamDrop(err: unknown): boolean {
+  const code = errorCode(err);
+  return code !== undefined && RESUMABLE_CODES.has(code);
+}
+
+function lastValue(source: Observable<unknown>): Promise<void> {
+  return new Promise((resolve, reject) => source.subscribe({ error: reject, complete: () => resolve() }));
+}
+
+function classifyRequest(text: string): Extract<ClassifiedMessage, { kind: 'request' }> {
+  const message = JSON.parse(text);
+  return { kind: 'request', id: message.id, method: message.method, message, text };
+}
+
+function classifyNotification(text: string): Extract<ClassifiedMessage, { kind: 'notification' }> {
+  const message = JSON.parse(text);
+  return { kind: 'notification', method: message.method, message, text };
+}

@@ -1,0 +1,61 @@
+import type { Writable } from 'node:stream';
+
+/**
+ * The single writer of stdout: each message goes out as one whole line (one `write` call with
+ * its newline), so lines never interleave whatever order messages complete in.
+ * Backpressure: `gate()` returns a promise while the pipe is full (write returned false) that
+ * resolves on 'drain'; response readers pause their sockets on it.
+ * A failed stdout (EPIPE when the host has gone, EIO) calls `onClosed` once and drops every
+ * later write: the bridge then shuts down quietly.
+ */
+export class LineWriter {
+  private drainPromise: Promise<void> | undefined;
+  private closed = false;
+  lines = 0;
+
+  constructor(
+    private readonly out: Writable,
+    private readonly onClosed: (err: Error) => void,
+  ) {
+    out.on('error', (err) => this.fail(err));
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  write(line: string): void {
+    if (this.closed) return;
+    this.lines++;
+    const ok = this.out.write(line + '\n');
+    if (!ok && !this.drainPromise) {
+      this.drainPromise = new Promise((resolve) => {
+        const done = () => {
+          this.out.off('drain', done);
+          this.out.off('close', done);
+          this.drainPromise = undefined;
+          resolve();
+        };
+        this.out.on('drain', done);
+        this.out.on('close', done);
+      });
+    }
+  }
+
+  /** Undefined while stdout takes more; a promise that resolves on 'drain' while it is full. */
+  readonly gate = (): Promise<void> | undefined => this.drainPromise;
+
+  /** Resolves once everything written so far has been handed to the OS (or stdout failed). */
+  flush(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.out.write('', () => resolve());
+    });
+  }
+
+  private fail(err: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClosed(err);
+  }
+}

@@ -1,0 +1,25 @@
+import type { Readable } from 'node:stream';
+import { filter, map, type Observable } from 'rxjs';
+import { classifyJsonRpc, decodeUtf8, errorResponse, ErrorCode, LineTooLongError, splitLines, type ClassifiedMessage } from '../../operators';
+import { fromReadable, type BackpressureGate } from '../util/readable-observable';
+
+/**
+ * stdin as classified JSON-RPC messages: bytes → incremental UTF-8 → lines (LF or CRLF) → one
+ * message per non-blank line. An over-long line becomes an `invalid` message (-32600) and reading
+ * goes on. `gate` pauses stdin while the bridge has too much queued.
+ */
+export function stdinMessages(stdin: Readable, maxLineBytes: number, gate?: BackpressureGate): Observable<ClassifiedMessage> {
+  return fromReadable(stdin, gate, () => 'pause').pipe(
+    decodeUtf8(),
+    splitLines({ maxLineBytes, onOversize: 'emit' }),
+    map((line): ClassifiedMessage | undefined => {
+      if (line instanceof LineTooLongError) {
+        const error = errorResponse(null, ErrorCode.InvalidRequest, `Invalid Request: message exceeds the limit of ${line.limit} bytes (--max-message-bytes)`);
+        return { kind: 'invalid', id: null, error, text: '' };
+      }
+      return line.trim().length === 0 ? undefined : classifyJsonRpc(line);
+    }),
+    // Blank lines are accepted and ignored.
+    filter((m): m is ClassifiedMessage => m !== undefined),
+  );
+}
