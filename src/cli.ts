@@ -8,7 +8,7 @@ import { USAGE } from './config/usage';
 import { startDemoServer, type DemoServer } from './demo/demo-server';
 import { HttpTransport } from './http/http-transport';
 import { Logger } from './log/logger';
-import { StreamableHttpClient } from './session/streamable-http-client';
+import { createConnection } from './session/create-connection';
 import { LineWriter } from './stdio/line-writer';
 import { stdinMessages } from './stdio/stdin-messages';
 import { packageVersion } from './version';
@@ -78,19 +78,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     },
     logger,
   );
-  const client = new StreamableHttpClient({
-    url: config.url,
-    headers: config.headers,
-    contentType: config.contentType,
-    timeoutMs: config.timeoutMs,
-    maxMessageBytes: config.maxMessageBytes,
-    retry: config.retry,
-    resumeAttempts: 3,
-    serverStream: true,
-    gate: writer.gate,
-    logger,
-    send: (request) => transport.send(request),
-  });
+  const client = createConnection(config, writer.gate, logger, (request) => transport.send(request));
   bridge = new Bridge(client, writer, logger, { concurrency: config.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs });
 
   let signalled = 0;

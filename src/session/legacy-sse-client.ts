@@ -1,0 +1,177 @@
+import {
+  Observable,
+  Subject,
+  defer,
+  finalize,
+  from,
+  ignoreElements,
+  merge,
+  switchMap,
+  takeWhile,
+  throwError,
+  timeout,
+} from 'rxjs';
+import { match, P } from 'ts-pattern';
+import { decodeUtf8, parseSse, type ClassifiedMessage, type JsonRpcId } from '../../operators';
+import type { Logger } from '../log/logger';
+import { NoResponseError, RequestTimeoutError } from '../http/errors';
+import type { HttpRequest, HttpResponse } from '../http/http-transport';
+import { encodeBody } from '../http/request-body';
+import { mediaTypeOf, toMessage } from '../http/response-messages';
+import { sendWithRetry, type RetryPolicy } from '../http/retry';
+import { fromReadable, type BackpressureGate } from '../util/readable-observable';
+import { httpStatusError } from './read-error-body';
+
+export interface LegacySseClientOptions {
+  /** The SSE endpoint (GET). */
+  url: string;
+  headers: Record<string, string>;
+  contentType: string;
+  timeoutMs: number;
+  maxMessageBytes: number;
+  retry: RetryPolicy;
+  gate?: BackpressureGate;
+  logger: Logger;
+  send: (request: HttpRequest) => Promise<HttpResponse>;
+}
+
+/** The legacy transport could not be set up (no stream, no `endpoint` event, foreign origin). */
+export class LegacyTransportError extends Error {}
+
+/**
+ * The deprecated HTTP+SSE transport (protocol 2024-11-05): one GET event stream whose first
+ * `endpoint` event names the URL to POST messages to (same origin only: a server must not be
+ * able to send our credentials elsewhere); every answer arrives on the stream, matched to its
+ * request by id. If the stream drops, requests still waiting are failed (the server's session
+ * went with it).
+ */
+export class LegacySseClient {
+  private readonly serverMessages = new Subject<ClassifiedMessage>();
+  readonly serverMessages$ = this.serverMessages.asObservable();
+  private readonly pending = new Map<string, Subject<ClassifiedMessage>>();
+  private endpoint: Promise<string> | undefined;
+  private controller: AbortController | undefined;
+
+  constructor(private readonly options: LegacySseClientOptions) {}
+
+  send(message: ClassifiedMessage): Observable<ClassifiedMessage> {
+    return match(message)
+      .with({ kind: 'request' }, (m) => this.request(m.id, m))
+      .with({ kind: P.union('notification', 'response') }, (m) => this.post(m))
+      .otherwise(() => throwError(() => new Error('only single JSON-RPC messages can be sent')));
+  }
+
+  async close(): Promise<void> {
+    this.controller?.abort();
+    this.controller = undefined;
+    this.endpoint = undefined;
+  }
+
+  private request(id: JsonRpcId, m: ClassifiedMessage): Observable<ClassifiedMessage> {
+    const key = keyOf(id);
+    const answers = defer(() => {
+      const inbox = new Subject<ClassifiedMessage>();
+      this.pending.set(key, inbox);
+      return merge(inbox, this.post(m).pipe(ignoreElements())).pipe(
+        takeWhile((reply) => !(reply.kind === 'response' && reply.id === id), true),
+        finalize(() => {
+          if (this.pending.get(key) === inbox) this.pending.delete(key);
+        }),
+      );
+    });
+    const ms = this.options.timeoutMs;
+    return ms > 0 ? answers.pipe(timeout({ each: ms, with: () => throwError(() => new RequestTimeoutError(ms)) })) : answers;
+  }
+
+  /** POSTs one message to the endpoint; the answer (if any) comes on the stream. */
+  private post(m: ClassifiedMessage): Observable<never> {
+    return defer(() => from(this.connect())).pipe(
+      switchMap(
+        (endpoint) =>
+          new Observable<never>((subscriber) => {
+            const ac = new AbortController();
+            const value = m.kind === 'invalid' || m.kind === 'batch' ? undefined : m.message;
+            const { body, contentType } = encodeBody(m.text, value, this.options.contentType);
+            const request: HttpRequest = { method: 'POST', url: endpoint, headers: { ...this.options.headers, 'Content-Type': contentType }, body, signal: ac.signal };
+            sendWithRetry(this.options.send, request, this.options.retry, this.options.logger).then(
+              async (res) => {
+                if (res.status < 200 || res.status >= 300) return subscriber.error(await httpStatusError(res));
+                res.body.resume();
+                subscriber.complete();
+              },
+              (err: unknown) => subscriber.error(err),
+            );
+            return () => ac.abort();
+          }),
+      ),
+    );
+  }
+
+  /** Opens the event stream once and resolves with the POST endpoint from its `endpoint` event. */
+  private connect(): Promise<string> {
+    if (this.endpoint) return this.endpoint;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.endpoint = new Promise<string>((resolve, reject) => {
+      const headers = { ...this.options.headers, Accept: 'text/event-stream' };
+      this.options.send({ method: 'GET', url: this.options.url, headers, signal: controller.signal }).then(
+        async (res) => {
+          if (res.status < 200 || res.status >= 300) return reject(await httpStatusError(res));
+          if (mediaTypeOf(res.headers['content-type']) !== 'text/event-stream') {
+            res.body.destroy();
+            return reject(new LegacyTransportError(`GET ${this.options.url} did not answer with an event stream`));
+          }
+          let resolved = false;
+          fromReadable(res.body, this.options.gate)
+            .pipe(decodeUtf8(), parseSse({ maxEventBytes: this.options.maxMessageBytes }))
+            .subscribe({
+              next: (event) => {
+                if (event.event === 'endpoint') {
+                  const target = new URL(event.data.trim(), this.options.url);
+                  if (target.origin !== new URL(this.options.url).origin) {
+                    controller.abort();
+                    return reject(new LegacyTransportError(`the server's endpoint ${target.origin} is not on the origin of ${this.options.url}`));
+                  }
+                  resolved = true;
+                  this.options.logger.debug(`legacy SSE endpoint: ${target.toString()}`);
+                  return resolve(target.toString());
+                }
+                if (event.event !== undefined && event.event !== 'message') return;
+                if (event.data.trim() === '') return;
+                try {
+                  this.route(toMessage(event.data));
+                } catch (err) {
+                  this.options.logger.warn(`legacy SSE stream: ${(err as Error).message}`);
+                }
+              },
+              error: (err: unknown) => this.dropped(err, resolved, reject),
+              complete: () => this.dropped(new NoResponseError('the legacy SSE stream ended'), resolved, reject),
+            });
+        },
+        (err: unknown) => reject(err),
+      );
+    });
+    this.endpoint.catch(() => (this.endpoint = undefined));
+    return this.endpoint;
+  }
+
+  private route(m: ClassifiedMessage): void {
+    const inbox = m.kind === 'response' && m.id !== null ? this.pending.get(keyOf(m.id)) : undefined;
+    if (inbox) inbox.next(m);
+    else this.serverMessages.next(m);
+  }
+
+  private dropped(err: unknown, resolved: boolean, reject: (err: unknown) => void): void {
+    if (!resolved) reject(err);
+    this.endpoint = undefined;
+    if (this.controller?.signal.aborted) return;
+    this.options.logger.warn(`legacy SSE stream closed: ${(err as Error).message}`);
+    for (const inbox of this.pending.values()) inbox.error(new NoResponseError('the legacy SSE stream closed before the answer arrived'));
+    this.pending.clear();
+  }
+}
+
+function keyOf(id: JsonRpcId): string {
+  return typeof id === 'number' ? `n:${id}` : `s:${id}`;
+}
+
