@@ -7,6 +7,7 @@ import { InvalidServerUrlError } from './config/server-url';
 import { USAGE } from './config/usage';
 import { startDemoServer, type DemoServer } from './demo/demo-server';
 import { HttpTransport } from './http/http-transport';
+import { fileSink } from './log/file-sink';
 import { Logger } from './log/logger';
 import { createConnection } from './session/create-connection';
 import { LineWriter } from './stdio/line-writer';
@@ -40,7 +41,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const logger = new Logger({
     level: config.logLevel,
     format: config.logFormat,
-    file: config.logFile,
+    sink: config.logFile ? fileSink(config.logFile) : undefined,
     secrets: Object.values(config.headers),
   });
   process.on('uncaughtException', (err) => logger.error(`unexpected error: ${err.stack ?? err.message}`));

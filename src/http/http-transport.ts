@@ -2,22 +2,10 @@ import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from '../log/logger';
 import { createAgents, type AgentOptions } from './agents';
+import type { HttpRequest, HttpResponse } from './http-types';
+import { NodeResponseBody } from './node-body';
 
-export interface HttpRequest {
-  method: 'POST' | 'GET' | 'DELETE';
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-  signal: AbortSignal;
-}
-
-export interface HttpResponse {
-  status: number;
-  statusText: string;
-  /** Lower-case header names. */
-  headers: Record<string, string | undefined>;
-  body: Readable;
-}
+export type { HttpRequest, HttpResponse } from './http-types';
 
 export interface HttpTransportOptions extends AgentOptions {
   http2: boolean;
@@ -72,6 +60,6 @@ export class HttpTransport {
       headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value == null ? undefined : String(value);
     }
     if (this.logger.enabled('debug')) this.logger.debug(`HTTP ${res.status} ${headers['content-type'] ?? ''}`.trim(), { method: request.method });
-    return { status: res.status, statusText: res.statusText ?? '', headers, body: res.data };
+    return { status: res.status, statusText: res.statusText ?? '', headers, body: new NodeResponseBody(res.data) };
   }
 }

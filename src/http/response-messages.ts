@@ -10,10 +10,9 @@ import {
   type SseCursor,
   type SseEvent,
 } from '../../operators';
-import { fromReadable, type BackpressureGate } from '../util/readable-observable';
 import { FrameTooLargeError } from '../../operators/errors';
 import { UpstreamProtocolError } from './errors';
-import type { HttpResponse } from './http-transport';
+import type { BackpressureGate, HttpResponse, ReleaseMode } from './http-types';
 
 /** How a response body carries messages. */
 export type BodyFormat = 'none' | 'sse' | 'json' | 'ndjson';
@@ -24,7 +23,7 @@ export interface ReadOptions {
   /** Filled with the SSE stream's last event id and retry time, for resumption. */
   cursor?: SseCursor;
   /** What to do with the body when unsubscribed early (see fromReadable). */
-  release?: () => 'destroy' | 'drain';
+  release?: () => ReleaseMode;
 }
 
 /** The media type of a Content-Type header, lower case, parameters dropped. */
@@ -51,11 +50,11 @@ export function bodyFormat(status: number, contentType: string | undefined): Bod
  * stream with `UpstreamProtocolError`; an over-size frame with a `FrameTooLargeError`.
  */
 export function responseMessages(res: HttpResponse, options: ReadOptions): Observable<ClassifiedMessage> {
-  const bytes = () => fromReadable(res.body, options.gate, options.release);
+  const bytes = () => res.body.chunks(options.gate, options.release);
   const max = options.maxMessageBytes;
   return match(bodyFormat(res.status, res.headers['content-type']))
     .with('none', () => {
-      res.body.resume(); // drain so that the keep-alive socket returns to the pool
+      res.body.discard(); // so that the keep-alive socket returns to the pool
       return new Observable<ClassifiedMessage>((s) => s.complete());
     })
     .with('sse', () =>
@@ -120,7 +119,7 @@ function readWhole(max: number): OperatorFunction<Uint8Array, string> {
           subscriber.error(err);
         },
         complete() {
-          subscriber.next(Buffer.concat(chunks, size).toString('utf8'));
+          subscriber.next(decodeWhole(chunks, size));
           subscriber.complete();
         },
       });
@@ -160,4 +159,16 @@ function jsonBodyMessages(): OperatorFunction<string, ClassifiedMessage> {
         },
       }),
     );
+}
+
+/** Joins chunks once and decodes them (invalid UTF-8 becomes U+FFFD). */
+export function decodeWhole(chunks: readonly Uint8Array[], size: number): string {
+  if (chunks.length === 1) return new TextDecoder().decode(chunks[0]);
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return new TextDecoder().decode(all);
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger';
 import { describeNetworkError, isRetryableNetworkError, RETRYABLE_STATUSES } from './errors';
-import type { HttpRequest, HttpResponse } from './http-transport';
+import type { HttpRequest, HttpResponse } from './http-types';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */

@@ -1,5 +1,3 @@
-import { appendFileSync } from 'node:fs';
-
 /** Log levels, most severe first; `off` disables logging. */
 export const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -38,11 +36,9 @@ export function parseLogLevel(raw: string | undefined): LogLevel | undefined {
 export interface LoggerOptions {
   level: LogLevel;
   format: LogFormat;
-  /** Append to this file instead of stderr (stdout is reserved for JSON-RPC). */
-  file?: string;
   /** Values that must never appear in a log line (Authorization, header values, ...). */
   secrets?: readonly string[];
-  /** Where stderr lines go; injectable for tests. */
+  /** Where lines go (a log file: see file-sink.ts); stderr by default, never stdout. */
   sink?: (line: string) => void;
 }
 
@@ -61,7 +57,7 @@ export class Logger {
     // Longest first, so that a secret containing another is replaced whole. Very short values
     // (a header "1") would blank out unrelated text and protect nothing.
     this.secrets = [...new Set(options.secrets ?? [])].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-    this.write = options.sink ?? (options.file ? (line) => appendFileSync(options.file!, line) : (line) => process.stderr.write(line));
+    this.write = options.sink ?? defaultSink;
   }
 
   static silent(): Logger {
@@ -96,12 +92,13 @@ export class Logger {
   private log(level: Exclude<LogLevel, 'off'>, message: string, fields?: Record<string, unknown>): void {
     if (RANK[level] > this.rank) return;
     const time = new Date().toISOString();
+    const pid = typeof process !== 'undefined' ? process.pid : 0;
     let line: string;
     if (this.options.format === 'json') {
-      line = JSON.stringify({ time, level, pid: process.pid, msg: message, ...fields });
+      line = JSON.stringify({ time, level, pid, msg: message, ...fields });
     } else {
       const extra = fields && Object.keys(fields).length > 0 ? ' ' + JSON.stringify(fields) : '';
-      line = `${time} mcp-rx-bridge[${process.pid}] ${level.toUpperCase()} ${message}${extra}`;
+      line = `${time} mcp-rx-bridge[${pid}] ${level.toUpperCase()} ${message}${extra}`;
     }
     try {
       this.write(this.redact(line) + '\n');
@@ -109,4 +106,10 @@ export class Logger {
       // A log that cannot be written must never take the bridge down.
     }
   }
+}
+
+/** stderr in Node; the console elsewhere (the library runs in browsers too). */
+function defaultSink(line: string): void {
+  if (typeof process !== 'undefined' && process.stderr) process.stderr.write(line);
+  else console.error(line.trimEnd());
 }

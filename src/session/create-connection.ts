@@ -1,8 +1,7 @@
 import type { McpConnection } from '../bridge/connection';
 import type { BridgeConfig } from '../config/config';
-import type { HttpRequest, HttpResponse } from '../http/http-transport';
+import type { BackpressureGate, HttpRequest, HttpResponse } from '../http/http-types';
 import type { Logger } from '../log/logger';
-import type { BackpressureGate } from '../util/readable-observable';
 import { AutoConnection } from './auto-connection';
 import { LegacySseClient } from './legacy-sse-client';
 import { StreamableHttpClient } from './streamable-http-client';

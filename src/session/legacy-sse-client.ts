@@ -15,11 +15,10 @@ import { match, P } from 'ts-pattern';
 import { decodeUtf8, parseSse, type ClassifiedMessage, type JsonRpcId } from '../../operators';
 import type { Logger } from '../log/logger';
 import { NoResponseError, RequestTimeoutError } from '../http/errors';
-import type { HttpRequest, HttpResponse } from '../http/http-transport';
+import type { BackpressureGate, HttpRequest, HttpResponse } from '../http/http-types';
 import { encodeBody } from '../http/request-body';
 import { mediaTypeOf, toMessage } from '../http/response-messages';
 import { sendWithRetry, type RetryPolicy } from '../http/retry';
-import { fromReadable, type BackpressureGate } from '../util/readable-observable';
 import { httpStatusError } from './read-error-body';
 
 export interface LegacySseClientOptions {
@@ -96,7 +95,7 @@ export class LegacySseClient {
             sendWithRetry(this.options.send, request, this.options.retry, this.options.logger).then(
               async (res) => {
                 if (res.status < 200 || res.status >= 300) return subscriber.error(await httpStatusError(res));
-                res.body.resume();
+                res.body.discard();
                 subscriber.complete();
               },
               (err: unknown) => subscriber.error(err),
@@ -122,7 +121,8 @@ export class LegacySseClient {
             return reject(new LegacyTransportError(`GET ${this.options.url} did not answer with an event stream`));
           }
           let resolved = false;
-          fromReadable(res.body, this.options.gate)
+          res.body
+            .chunks(this.options.gate)
             .pipe(decodeUtf8(), parseSse({ maxEventBytes: this.options.maxMessageBytes }))
             .subscribe({
               next: (event) => {

@@ -1,9 +1,10 @@
 import { match, P } from 'ts-pattern';
 import type { JsonRpcErrorObject } from '../../operators';
 import { HttpStatusError } from '../http/errors';
-import type { HttpResponse } from '../http/http-transport';
+import type { HttpResponse } from '../http/http-types';
+import { decodeWhole } from '../http/response-messages';
 
-const SNIPPET_BYTES = 1024;
+const SNIPPET_CHARS = 1024;
 const READ_LIMIT = 64 * 1024;
 
 /**
@@ -11,22 +12,29 @@ const READ_LIMIT = 64 * 1024;
  * for any JSON-RPC error, bounded for a huge HTML page), keeps its first KiB for the message, and
  * picks out a JSON-RPC error object when the body is a JSON-RPC error response.
  */
-export async function httpStatusError(res: HttpResponse): Promise<HttpStatusError> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= READ_LIMIT) break;
-    }
-  } catch {
-    // A body cut short still leaves the status to report.
-  } finally {
-    res.body.destroy();
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  return new HttpStatusError(res.status, res.statusText, text.slice(0, SNIPPET_BYTES), jsonRpcErrorIn(text));
+export function httpStatusError(res: HttpResponse): Promise<HttpStatusError> {
+  return new Promise((resolve) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const done = () => {
+      const text = decodeWhole(chunks, size).trim();
+      resolve(new HttpStatusError(res.status, res.statusText, text.slice(0, SNIPPET_CHARS), jsonRpcErrorIn(text)));
+    };
+    const sub = res.body.chunks().subscribe({
+      next: (chunk) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size >= READ_LIMIT) {
+          sub?.unsubscribe();
+          done();
+        }
+      },
+      // A body cut short still leaves the status to report.
+      error: done,
+      complete: done,
+    });
+    if (size >= READ_LIMIT) sub.unsubscribe();
+  });
 }
 
 function jsonRpcErrorIn(text: string): JsonRpcErrorObject | undefined {

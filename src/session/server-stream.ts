@@ -1,8 +1,7 @@
 import type { ClassifiedMessage, SseCursor } from '../../operators';
 import type { Logger } from '../log/logger';
-import type { HttpRequest, HttpResponse } from '../http/http-transport';
+import type { BackpressureGate, HttpRequest, HttpResponse } from '../http/http-types';
 import { mediaTypeOf, responseMessages } from '../http/response-messages';
-import type { BackpressureGate } from '../util/readable-observable';
 
 export interface ServerStreamOptions {
   url: string;
@@ -64,12 +63,12 @@ export class ServerStream {
         continue;
       }
       if (res.status === 405 || res.status === 404) {
-        res.body.resume();
+        res.body.discard();
         logger.debug(`GET stream: HTTP ${res.status}, no server-initiated stream`);
         return;
       }
       if (res.status < 200 || res.status >= 300 || mediaTypeOf(res.headers['content-type']) !== 'text/event-stream') {
-        res.body.resume();
+        res.body.discard();
         failures++;
         if (failures >= maxFailures) return void logger.warn(`GET stream: HTTP ${res.status} ${res.headers['content-type'] ?? ''}; giving up`);
         await this.pause(failures, signal);

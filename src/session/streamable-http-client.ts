@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import {
   EMPTY,
   Observable,
@@ -18,11 +17,10 @@ import { match, P } from 'ts-pattern';
 import type { ClassifiedMessage, JsonRpcId, SseCursor } from '../../operators';
 import type { Logger } from '../log/logger';
 import { errorCode, NoResponseError, RequestTimeoutError } from '../http/errors';
-import type { HttpRequest, HttpResponse } from '../http/http-transport';
+import type { BackpressureGate, HttpRequest, HttpResponse, ResponseBody } from '../http/http-types';
 import { encodeBody } from '../http/request-body';
 import { responseMessages } from '../http/response-messages';
 import { sendWithRetry, type RetryPolicy } from '../http/retry';
-import type { BackpressureGate } from '../util/readable-observable';
 import { SessionExpiredError } from './errors';
 import { httpStatusError } from './read-error-body';
 import { ServerStream } from './server-stream';
@@ -108,7 +106,7 @@ export class StreamableHttpClient {
     const timer = setTimeout(() => ac.abort(), deadlineMs);
     try {
       const res = await this.options.send({ method: 'DELETE', url: this.options.url, headers: { ...this.baseHeaders, ...this.session.headers() }, signal: ac.signal });
-      res.body.resume();
+      res.body.discard();
       this.options.logger.debug(`session ${sessionId} closed: HTTP ${res.status}`);
     } catch (err) {
       this.options.logger.debug(`DELETE of the session failed: ${(err as Error).message}`);
@@ -230,7 +228,7 @@ export class StreamableHttpClient {
       const generation = this.session.generation;
       const request = build(ac.signal);
       const carriedSession = request.headers['Mcp-Session-Id'] !== undefined;
-      let body: Readable | undefined;
+      let body: ResponseBody | undefined;
       let finished = false;
       const inner = from(sendWithRetry(this.options.send, request, this.options.retry, this.options.logger))
         .pipe(

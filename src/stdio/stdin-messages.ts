@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { filter, map, type Observable } from 'rxjs';
 import { classifyJsonRpc, decodeUtf8, errorResponse, ErrorCode, LineTooLongError, splitLines, type ClassifiedMessage } from '../../operators';
-import { fromReadable, type BackpressureGate } from '../util/readable-observable';
+import type { BackpressureGate } from '../http/http-types';
+import { fromReadable } from '../util/readable-observable';
 
 /**
  * stdin as classified JSON-RPC messages: bytes → incremental UTF-8 → lines (LF or CRLF) → one

@@ -1,12 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Observable } from 'rxjs';
+import type { BackpressureGate, ReleaseMode } from '../http/http-types';
 
-/**
- * Returns a promise while the consumer cannot take more (e.g. stdout awaits 'drain'), or
- * undefined when it can. Consulted after every chunk: this is how backpressure crosses from the
- * single stdout writer back to the socket a response is read from.
- */
-export type BackpressureGate = () => Promise<void> | undefined;
 
 /**
  * A Node Readable as an Observable of byte chunks. The stream is paused whenever `gate` says the
@@ -16,7 +11,7 @@ export type BackpressureGate = () => Promise<void> | undefined;
  * (an HTTP body whose answer already arrived: reading it to its end lets the keep-alive socket
  * return to the pool instead of being torn down).
  */
-export function fromReadable(stream: Readable, gate?: BackpressureGate, release: () => 'destroy' | 'drain' | 'pause' = () => 'destroy'): Observable<Uint8Array> {
+export function fromReadable(stream: Readable, gate?: BackpressureGate, release: () => ReleaseMode | 'pause' = () => 'destroy'): Observable<Uint8Array> {
   return new Observable<Uint8Array>((subscriber) => {
     let finished = false;
     const onData = (chunk: Uint8Array | string) => {

@@ -1,0 +1,125 @@
+import { Observable, defer, map, type Subscription } from 'rxjs';
+import { classifyValue, type ClassifiedMessage, type JsonRpcId, type JsonRpcMessage } from '../../operators';
+import type { McpConnection } from '../bridge/connection';
+import type { SendHttp } from '../http/http-types';
+import type { RetryPolicy } from '../http/retry';
+import { Logger } from '../log/logger';
+import { AutoConnection } from '../session/auto-connection';
+import { LegacySseClient } from '../session/legacy-sse-client';
+import { StreamableHttpClient } from '../session/streamable-http-client';
+
+export interface McpHttpClientOptions {
+  /** The server endpoint (Streamable HTTP), or the SSE URL of a legacy server. */
+  url: string;
+  /** Sent on every request (Authorization and the like). */
+  headers?: Record<string, string>;
+  /** 'auto' (default) falls back to the legacy HTTP+SSE transport when initialize gets 400/404/405. */
+  transport?: 'auto' | 'streamable-http' | 'sse';
+  /** Response timeout per request, reset by each of its messages (ms); 0 = none. Default 60 000. */
+  timeoutMs?: number;
+  /** Largest message accepted from the server. Default 64 MiB. */
+  maxMessageBytes?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Open the GET stream for server-initiated messages after initialization. Default true. */
+  serverStream?: boolean;
+  logger?: Logger;
+}
+
+/** A JSON-RPC request or notification to send; a request without `id` gets one assigned. */
+export interface OutgoingMessage {
+  method: string;
+  params?: unknown;
+  id?: JsonRpcId;
+}
+
+/**
+ * An MCP server as Observables, the way Angular's HttpClient exposes HTTP:
+ * - `request(m)`: every message belonging to that request (progress notifications, server
+ *   requests made on its stream), then its response (result or JSON-RPC error), then completes.
+ *   Transport failures error the Observable with a typed error. Unsubscribing before the
+ *   response aborts the HTTP request and sends `notifications/cancelled`.
+ * - `notify(m)`: completes once the server accepted the notification (or the host's response).
+ * - `messages$`: server-initiated messages (GET stream, or the legacy stream).
+ * - `close()`: ends the session (DELETE).
+ */
+export interface McpHttpClient {
+  request(message: OutgoingMessage): Observable<JsonRpcMessage>;
+  notify(message: OutgoingMessage | JsonRpcMessage): Observable<never>;
+  readonly messages$: Observable<JsonRpcMessage>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 250, maxMs: 8000 };
+
+/** Builds a client over the given HTTP function (Node: axios http adapter; browser: fetch). */
+export function createClientWith(send: SendHttp, options: McpHttpClientOptions): McpHttpClient {
+  const logger = options.logger ?? Logger.silent();
+  const common = {
+    url: options.url,
+    headers: options.headers ?? {},
+    contentType: 'application/json',
+    timeoutMs: options.timeoutMs ?? 60_000,
+    maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    logger,
+    send,
+  };
+  const streamable = () => new StreamableHttpClient({ ...common, resumeAttempts: 3, serverStream: options.serverStream ?? true });
+  const legacy = () => new LegacySseClient(common);
+  const connection: McpConnection =
+    options.transport === 'sse' ? legacy() : options.transport === 'streamable-http' ? streamable() : new AutoConnection(streamable(), legacy(), logger);
+  let nextId = 1;
+
+  const toClassified = (value: object): ClassifiedMessage => {
+    const text = JSON.stringify(value);
+    const classified = classifyValue(JSON.parse(text), text);
+    if (classified.kind === 'invalid' || classified.kind === 'batch') throw new TypeError(`not a JSON-RPC message: ${text}`);
+    return classified;
+  };
+
+  return {
+    messages$: connection.serverMessages$.pipe(map(messageOf)),
+    request(message) {
+      return defer(() => {
+        const id = message.id ?? nextId++;
+        const outgoing = toClassified({ jsonrpc: '2.0', id, method: message.method, ...(message.params === undefined ? {} : { params: message.params }) });
+        return new Observable<JsonRpcMessage>((subscriber) => {
+          let answered = false;
+          const sub: Subscription = connection.send(outgoing).subscribe({
+            next: (m) => {
+              if (m.kind === 'response' && m.id === id) answered = true;
+              subscriber.next(messageOf(m));
+            },
+            error: (err: unknown) => {
+              answered = true;
+              subscriber.error(err);
+            },
+            complete: () => {
+              answered = true;
+              subscriber.complete();
+            },
+          });
+          return () => {
+            sub.unsubscribe();
+            if (!answered) {
+              const cancel = toClassified({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'unsubscribed' } });
+              connection.send(cancel).subscribe({ error: (err: unknown) => logger.debug(`cancellation not delivered: ${(err as Error).message}`) });
+            }
+          };
+        });
+      });
+    },
+    notify(message) {
+      return defer(() => {
+        const outgoing = toClassified('jsonrpc' in message ? message : { jsonrpc: '2.0', ...message });
+        return new Observable<never>((subscriber) => connection.send(outgoing).subscribe({ error: (e: unknown) => subscriber.error(e), complete: () => subscriber.complete() }));
+      });
+    },
+    close: () => connection.close(),
+  };
+}
+
+/** The parsed message (the server side only yields single, valid messages). */
+function messageOf(m: ClassifiedMessage): JsonRpcMessage {
+  return (m.kind === 'batch' ? m.items : m.kind === 'invalid' ? m.error : m.message) as JsonRpcMessage;
+}
