@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger';
-import { describeNetworkError, isRetryableNetworkError, RETRYABLE_STATUSES } from './errors';
+import { describeNetworkError, errorCode, isRetryableNetworkError, RETRYABLE_STATUSES } from './errors';
 import type { HttpRequest, HttpResponse } from './http-types';
 
 export interface RetryPolicy {
@@ -7,7 +7,16 @@ export interface RetryPolicy {
   attempts: number;
   baseMs: number;
   maxMs: number;
+  /**
+   * Keep retrying while the server cannot be reached at all (refused, connect timeout, DNS), not
+   * counting those attempts, until the request is aborted (its timeout). For the first
+   * initialize: a host that starts the bridge before the server is up still gets its answer.
+   */
+  patientConnect?: boolean;
 }
+
+/** Failures that mean "nobody is listening yet": no request can have reached a handler. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNECTTIMEOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
  * Sends a request, again only where that cannot run it twice: after a network failure before any
@@ -23,6 +32,7 @@ export async function sendWithRetry(
   policy: RetryPolicy,
   logger: Logger,
 ): Promise<HttpResponse> {
+  let waited = 0;
   for (let attempt = 1; ; attempt++) {
     let delayMs: number;
     try {
@@ -32,7 +42,15 @@ export async function sendWithRetry(
       delayMs = retryAfterMs(res.headers['retry-after']) ?? backoffMs(attempt, policy);
       logger.info(`HTTP ${res.status}: retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.attempts})`);
     } catch (err) {
-      if (request.signal.aborted || !isRetryableNetworkError(err) || attempt >= policy.attempts) throw err;
+      if (request.signal.aborted) throw err;
+      const code = errorCode(err);
+      if (policy.patientConnect && code !== undefined && UNREACHABLE.has(code)) {
+        if (waited++ === 0) logger.warn(`${describeNetworkError(err)}: waiting for the server to come up`);
+        attempt--;
+        await sleep(Math.min(1000, backoffMs(waited, policy)), request.signal);
+        continue;
+      }
+      if (!isRetryableNetworkError(err) || attempt >= policy.attempts) throw err;
       delayMs = backoffMs(attempt, policy);
       logger.info(`${describeNetworkError(err)}: retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.attempts})`);
     }

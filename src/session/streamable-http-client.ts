@@ -126,7 +126,7 @@ export class StreamableHttpClient {
           // A new initialize starts a new session: the old id must not go with it.
           this.session.reset();
           this.stream.stop();
-          return this.requestOnce(m, false, (res) => this.adoptSession(res));
+          return this.requestOnce(m, false, (res) => this.adoptSession(res), true);
         }),
         tap({
           next: (reply) => {
@@ -159,12 +159,13 @@ export class StreamableHttpClient {
     m: Extract<ClassifiedMessage, { kind: 'request' }>,
     recoverable: boolean,
     onHeaders?: (res: HttpResponse) => void,
+    patientConnect = false,
   ): Observable<ClassifiedMessage> {
     return defer(() => {
       const cursor: SseCursor = { lastEventId: '' };
       let answered = false;
       const isAnswer = (reply: ClassifiedMessage) => reply.kind === 'response' && reply.id === m.id;
-      const post = this.exchange(this.postRequest(m), cursor, () => answered, recoverable, onHeaders);
+      const post = this.exchange(this.postRequest(m), cursor, () => answered, recoverable, onHeaders, patientConnect);
       const messages = this.resumable(post, cursor, () => answered, m.id);
       return messages.pipe(
         tap((reply) => {
@@ -222,6 +223,7 @@ export class StreamableHttpClient {
     answered: () => boolean,
     recoverable: boolean,
     onHeaders?: (res: HttpResponse) => void,
+    patientConnect = false,
   ): Observable<ClassifiedMessage> {
     return new Observable<ClassifiedMessage>((subscriber) => {
       const ac = new AbortController();
@@ -230,7 +232,8 @@ export class StreamableHttpClient {
       const carriedSession = request.headers['Mcp-Session-Id'] !== undefined;
       let body: ResponseBody | undefined;
       let finished = false;
-      const inner = from(sendWithRetry(this.options.send, request, this.options.retry, this.options.logger))
+      const policy = patientConnect ? { ...this.options.retry, patientConnect } : this.options.retry;
+      const inner = from(sendWithRetry(this.options.send, request, policy, this.options.logger))
         .pipe(
           switchMap((res) => {
             body = res.body;
