@@ -27,6 +27,8 @@ interface Job {
 
 /** Host messages queued (admitted, not yet sent) beyond which stdin is paused. */
 const QUEUE_HIGH = 1024;
+/** How many answered ids are remembered to drop a server's duplicate answer. */
+const ANSWERED_MEMORY = 10_000;
 
 /**
  * The bridge proper: host messages in, lines out through the single writer.
@@ -39,6 +41,8 @@ const QUEUE_HIGH = 1024;
  */
 export class Bridge {
   private readonly jobs = new Map<string, Job>();
+  /** Ids answered or cancelled lately, oldest first: a later answer for one of them is dropped. */
+  private readonly answeredIds = new Set<string>();
   private queued = 0;
   private queueWaiters: Array<() => void> = [];
   private readonly stopAll$ = new Subject<void>();
@@ -61,7 +65,7 @@ export class Bridge {
   run(input$: Observable<ClassifiedMessage>, stopInput$: Observable<unknown>, graceMs: () => number): Promise<void> {
     return new Promise<void>((resolve) => {
       let deadline: NodeJS.Timeout | undefined;
-      const server: Subscription = this.connection.serverMessages$.subscribe((m) => this.writer.write(m.text));
+      const server: Subscription = this.connection.serverMessages$.subscribe((m) => this.serverMessage(m));
       const startDeadline = () => {
         const ms = graceMs();
         if (this.jobs.size > 0) this.logger.info(`input ended: waiting up to ${ms} ms for ${this.jobs.size} request(s)`);
@@ -142,10 +146,12 @@ export class Bridge {
   private request(req: Extract<ClassifiedMessage, { kind: 'request' }>): Observable<string> {
     const key = keyOf(req.id);
     if (this.jobs.has(key)) this.logger.warn(`request id ${JSON.stringify(req.id)} is already in flight; the host reused it`);
+    this.answeredIds.delete(key);
     const job: Job = { id: req.id, method: req.method, answered: false, cancelled: false, expired: false, stop$: new Subject<void>() };
     this.jobs.set(key, job);
     const answer = (line: string): string => {
       job.answered = true;
+      this.remember(key);
       return line;
     };
     const work = defer(() => (job.cancelled || job.answered || job.expired ? EMPTY : this.connection.send(req))).pipe(
@@ -180,6 +186,36 @@ export class Bridge {
     );
   }
 
+  /**
+   * A message from the GET stream. An answer to a request still in flight (a server that answers
+   * on the wrong stream, or a resumed one) counts as that request's answer and ends it; a second
+   * answer to an id already answered is dropped, so that the host never sees two.
+   */
+  private serverMessage(m: ClassifiedMessage): void {
+    if (m.kind === 'response' && m.id !== null) {
+      const key = keyOf(m.id);
+      const job = this.jobs.get(key);
+      if (job && !job.answered && !job.cancelled) {
+        job.answered = true;
+        this.remember(key);
+        this.writer.write(m.text);
+        job.stop$.next();
+        return;
+      }
+      if (this.answeredIds.has(key) || job?.cancelled) {
+        this.logger.warn(`dropped a second answer from the server for request ${JSON.stringify(m.id)}`);
+        return;
+      }
+    }
+    this.writer.write(m.text);
+  }
+
+  private remember(key: string): void {
+    this.answeredIds.delete(key);
+    this.answeredIds.add(key);
+    if (this.answeredIds.size > ANSWERED_MEMORY) this.answeredIds.delete(this.answeredIds.values().next().value as string);
+  }
+
   private cancel(params: unknown): void {
     const id = match(params)
       .with({ requestId: P.union(P.string, P.number) }, (p) => p.requestId)
@@ -189,6 +225,8 @@ export class Bridge {
     if (!job || job.answered) return;
     this.logger.info(`request ${JSON.stringify(id)} cancelled by the host: aborting it upstream`);
     job.cancelled = true;
+    // A late answer (on the GET stream) must not reach the host either.
+    this.remember(keyOf(id));
     job.stop$.next();
   }
 
