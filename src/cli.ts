@@ -14,6 +14,8 @@ import { LineWriter } from './stdio/line-writer';
 import { stdinMessages } from './stdio/stdin-messages';
 import { packageVersion } from './version';
 
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> & Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
 /** Grace for in-flight requests after SIGINT/SIGTERM (capped by --shutdown-timeout). */
 const SIGNAL_GRACE_MS = 3000;
 /** How long the best-effort DELETE of the session may take at exit. */
@@ -85,7 +87,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   let signalled = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signalled++;
-    if (signalled > 1) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    if (signalled > 1) process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15));
     logger.info(`${signal}: finishing in-flight requests, then exiting`);
     graceMs = Math.min(config.shutdownTimeoutMs, SIGNAL_GRACE_MS);
     stopInput$.next();

@@ -57,7 +57,8 @@ const OPTIONS = {
   http2: { type: 'boolean' },
   'http-pool-size': { type: 'string' },
   'http-pool-idle-timeout': { type: 'string' },
-  'http-pool-per-worker': { type: 'string' },
+  // The Rust wrapper's on/off switch; a per-worker pool has no meaning here (one shared pool).
+  'http-pool-per-worker': { type: 'boolean' },
   'max-message-bytes': { type: 'string' },
   'shutdown-timeout': { type: 'string' },
   retries: { type: 'string' },
