@@ -44,7 +44,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     level: config.logLevel,
     format: config.logFormat,
     sink: config.logFile ? fileSink(config.logFile) : undefined,
-    secrets: Object.values(config.headers),
+    secrets: [...Object.values(config.headers), ...urlSecrets(config.url)],
   });
   process.on('uncaughtException', (err) => logger.error(`unexpected error: ${err.stack ?? err.message}`));
   process.on('unhandledRejection', (err) => logger.error(`unexpected rejection: ${(err as Error)?.stack ?? String(err)}`));
@@ -103,6 +103,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   await writer.flush();
   logger.info(`done: ${writer.lines} line(s) written`);
   return 0;
+}
+
+/** A password in the URL (user:password@host) is a secret too, raw and percent-decoded. */
+function urlSecrets(url: string): string[] {
+  const password = new URL(url).password;
+  if (password === '') return [];
+  let decoded = password;
+  try {
+    decoded = decodeURIComponent(password);
+  } catch {
+    // keep the raw form only
+  }
+  return [password, decoded];
 }
 
 function writeAndExit(stream: NodeJS.WriteStream, text: string, code: number): Promise<number> {

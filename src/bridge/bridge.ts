@@ -1,4 +1,4 @@
-import { EMPTY, Observable, Subject, catchError, concat, defer, filter, map, mergeMap, of, takeUntil, tap, type Subscription } from 'rxjs';
+import { EMPTY, Observable, Subject, catchError, concat, defer, filter, map, merge, mergeMap, of, takeUntil, tap, type Subscription } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import { errorResponse, ErrorCode, type ClassifiedMessage, type JsonRpcId } from '../../operators';
 import type { Logger } from '../log/logger';
@@ -27,6 +27,8 @@ interface Job {
 
 /** Host messages queued (admitted, not yet sent) beyond which stdin is paused. */
 const QUEUE_HIGH = 1024;
+/** One-way messages in flight at once (they are short: a POST answered with 202). */
+const ONE_WAY_CONCURRENCY = 64;
 /** How many answered ids are remembered to drop a server's duplicate answer. */
 const ANSWERED_MEMORY = 10_000;
 
@@ -46,6 +48,8 @@ export class Bridge {
   private queued = 0;
   private queueWaiters: Array<() => void> = [];
   private readonly stopAll$ = new Subject<void>();
+  /** Notifications and the host's answers: sent in their own lane, outside the request slots. */
+  private readonly oneWay$ = new Subject<Observable<string>>();
 
   constructor(
     private readonly connection: McpConnection,
@@ -71,15 +75,18 @@ export class Bridge {
         if (this.jobs.size > 0) this.logger.info(`input ended: waiting up to ${ms} ms for ${this.jobs.size} request(s)`);
         deadline = setTimeout(() => this.expireAll(), ms);
       };
-      input$
-        .pipe(
-          takeUntil(stopInput$),
-          tap({ complete: startDeadline }),
-          map((m) => this.admit(m)),
-          filter((work): work is Observable<string> => work !== undefined),
-          mergeMap((work) => work, this.options.concurrency),
-          takeUntil(this.stopAll$),
-        )
+      const requests$ = input$.pipe(
+        takeUntil(stopInput$),
+        tap({ complete: startDeadline, finalize: () => this.oneWay$.complete() }),
+        map((m) => this.admit(m)),
+        filter((work): work is Observable<string> => work !== undefined),
+        mergeMap((work) => work, this.options.concurrency),
+      );
+      // One-way messages have their own lane: a host's answer to a sampling request must never
+      // wait for a slot held by the very tool call that is waiting for it.
+      const oneWays$ = this.oneWay$.pipe(mergeMap((work) => work, ONE_WAY_CONCURRENCY));
+      merge(oneWays$, requests$)
+        .pipe(takeUntil(this.stopAll$))
         .subscribe({
           next: (line) => this.writer.write(line),
           error: (err: unknown) => {
@@ -123,9 +130,13 @@ export class Bridge {
       .with({ kind: 'request' }, (req) => this.queue(this.request(req)))
       .with({ kind: 'notification', method: 'notifications/cancelled' }, (note) => {
         this.cancel(note.message.params);
-        return this.queue(this.oneWay(note));
+        this.oneWay$.next(this.oneWay(note));
+        return undefined;
       })
-      .with({ kind: P.union('notification', 'response') }, (msg) => this.queue(this.oneWay(msg)))
+      .with({ kind: P.union('notification', 'response') }, (msg) => {
+        this.oneWay$.next(this.oneWay(msg));
+        return undefined;
+      })
       .exhaustive();
   }
 

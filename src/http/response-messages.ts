@@ -12,6 +12,7 @@ import {
 } from '../../operators';
 import { FrameTooLargeError } from '../../operators/errors';
 import { UpstreamProtocolError } from './errors';
+import { jsonArrayItems } from './json-array-items';
 import type { BackpressureGate, HttpResponse, ReleaseMode } from './http-types';
 
 /** How a response body carries messages. */
@@ -143,7 +144,12 @@ function jsonBodyMessages(): OperatorFunction<string, ClassifiedMessage> {
           }
           try {
             if (Array.isArray(value)) {
-              for (const item of value) subscriber.next(checked(classifyValue(item, JSON.stringify(item)), JSON.stringify(item)));
+              const found = jsonArrayItems(text);
+              const texts = found.length === value.length ? found : value.map((item) => JSON.stringify(item));
+              value.forEach((item, i) => {
+                const itemText = texts[i]!;
+                subscriber.next(checked(classifyValue(item, foldLines(itemText)), itemText));
+              });
             } else {
               subscriber.next(checked(classifyValue(value, foldLines(text)), text));
             }

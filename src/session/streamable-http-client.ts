@@ -5,9 +5,12 @@ import {
   catchError,
   concat,
   defer,
+  finalize,
   from,
   switchMap,
-  takeWhile,
+  takeUntil,
+  observeOn,
+  asapScheduler,
   tap,
   throwError,
   timeout,
@@ -90,7 +93,8 @@ export class StreamableHttpClient {
     return match(message)
       .with({ kind: 'request', method: 'initialize' }, (m) => this.withTimeout(this.initialize(m)))
       .with({ kind: 'request' }, (m) => this.withTimeout(this.afterGate(() => this.requestOnce(m, true))))
-      .with({ kind: P.union('notification', 'response') }, (m) => this.afterGate(() => this.postOnce(m, true)))
+      .with({ kind: 'notification', method: 'notifications/initialized' }, (m) => this.withTimeout(this.initialized(m)))
+      .with({ kind: P.union('notification', 'response') }, (m) => this.withTimeout(this.afterGate(() => this.postOnce(m, true))))
       .with({ kind: P.union('batch', 'invalid') }, () => throwError(() => new Error('only single JSON-RPC messages can be sent')))
       .exhaustive();
   }
@@ -141,8 +145,24 @@ export class StreamableHttpClient {
     });
   }
 
+  /**
+   * notifications/initialized: later messages also wait until the server accepted it, as the SDK
+   * client does (a server may only register some tools once it has seen it).
+   */
+  private initialized(m: ClassifiedMessage): Observable<ClassifiedMessage> {
+    return defer(() => {
+      const previous = this.session.ready();
+      const release = this.session.hold();
+      return from(previous).pipe(
+        switchMap(() => this.postOnce(m, true)),
+        finalize(release),
+      );
+    });
+  }
+
+  /** Runs once no initialize handshake is under way (checked again after each wait). */
   private afterGate(run: () => Observable<ClassifiedMessage>): Observable<ClassifiedMessage> {
-    return defer(() => (this.session.initializing ? from(this.session.ready()).pipe(switchMap(run)) : run()));
+    return defer(() => (this.session.initializing ? from(this.session.ready()).pipe(switchMap(() => this.afterGate(run))) : run()));
   }
 
   private withTimeout(source: Observable<ClassifiedMessage>): Observable<ClassifiedMessage> {
@@ -167,11 +187,18 @@ export class StreamableHttpClient {
       const isAnswer = (reply: ClassifiedMessage) => reply.kind === 'response' && reply.id === m.id;
       const post = this.exchange(this.postRequest(m), cursor, () => answered, recoverable, onHeaders, patientConnect);
       const messages = this.resumable(post, cursor, () => answered, m.id);
+      const answer$ = new Subject<void>();
       return messages.pipe(
         tap((reply) => {
-          if (isAnswer(reply)) answered = true;
+          if (isAnswer(reply)) {
+            answered = true;
+            answer$.next();
+          }
         }),
-        takeWhile((reply) => !isAnswer(reply), true),
+        // Complete once the answer is in, but not before the messages that arrived with it (the
+        // rest of a JSON batch, of the same SSE chunk) went through: they are emitted in the
+        // same tick, the completion comes a microtask later.
+        takeUntil(answer$.pipe(observeOn(asapScheduler))),
         catchError((err: unknown) =>
           err instanceof SessionExpiredError && recoverable
             ? from(this.recover(err.generation)).pipe(switchMap(() => this.requestOnce(m, false, onHeaders)))
