@@ -90,6 +90,9 @@ const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL/;
 export function describeNetworkError(err: unknown): string {
   const code = errorCode(err);
   const message = err instanceof Error ? err.message : String(err);
+  if (code && /CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA/.test(code)) {
+    return `TLS error: the server refused the client certificate: ${message} (${code}); check --client-cert and --client-key`;
+  }
   if (code && TLS_CODE.test(code)) return `TLS error: ${message} (${code}); pass --tls-cert <ca.pem> for a private CA`;
   if (code === 'ECONNECTTIMEOUT') return `could not connect: ${message}`;
   return code && !message.includes(code) ? `${message} (${code})` : message;

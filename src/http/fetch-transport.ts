@@ -13,7 +13,6 @@ export function createFetchTransport(): SendHttp {
     validateStatus: () => true,
     timeout: 0,
     maxBodyLength: Infinity,
-    maxContentLength: Infinity,
     transformRequest: [(data: unknown) => data],
   });
   return async (request: HttpRequest): Promise<HttpResponse> => {

@@ -34,8 +34,9 @@ export class HttpTransport {
       responseType: 'stream',
       validateStatus: () => true,
       timeout: 0,
+      // No maxContentLength: with one set, axios wraps the stream and destroying the wrapper
+      // leaves the socket busy in the pool. The bridge enforces --max-message-bytes itself.
       maxBodyLength: Infinity,
-      maxContentLength: Infinity,
       maxRedirects: 5,
       decompress: true,
       transformRequest: [(data: unknown) => data],

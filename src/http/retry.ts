@@ -38,7 +38,7 @@ export async function sendWithRetry(
     try {
       const res = await send(request);
       if (!RETRYABLE_STATUSES.has(res.status) || attempt >= policy.attempts) return res;
-      res.body.destroy();
+      res.body.discard();
       delayMs = retryAfterMs(res.headers['retry-after']) ?? backoffMs(attempt, policy);
       logger.info(`HTTP ${res.status}: retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.attempts})`);
     } catch (err) {

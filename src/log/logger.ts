@@ -56,7 +56,7 @@ export class Logger {
     this.rank = RANK[options.level];
     // Longest first, so that a secret containing another is replaced whole. Very short values
     // (a header "1") would blank out unrelated text and protect nothing.
-    this.secrets = [...new Set(options.secrets ?? [])].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+    this.secrets = [...new Set((options.secrets ?? []).flatMap(secretForms))].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
     this.write = options.sink ?? defaultSink;
   }
 
@@ -91,6 +91,8 @@ export class Logger {
 
   private log(level: Exclude<LogLevel, 'off'>, message: string, fields?: Record<string, unknown>): void {
     if (RANK[level] > this.rank) return;
+    // One log record, one line: multi-line error texts (OpenSSL's) are folded.
+    message = message.replace(/\s*[\r\n]+\s*/g, ' ');
     const time = new Date().toISOString();
     const pid = typeof process !== 'undefined' ? process.pid : 0;
     let line: string;
@@ -112,4 +114,20 @@ export class Logger {
 function defaultSink(line: string): void {
   if (typeof process !== 'undefined' && process.stderr) process.stderr.write(line);
   else console.error(line.trimEnd());
+}
+
+/**
+ * The forms in which a secret can show up in a line: as given; its credential alone ("Bearer X"
+ * → "X", as an echoing server or a parse error quotes it); and JSON-escaped, as the json format
+ * writes it.
+ */
+function secretForms(secret: string): string[] {
+  const forms = [secret];
+  const space = secret.indexOf(' ');
+  if (space > 0) forms.push(secret.slice(space + 1).trim());
+  for (const form of [...forms]) {
+    const escaped = JSON.stringify(form).slice(1, -1);
+    if (escaped !== form) forms.push(escaped);
+  }
+  return forms;
 }

@@ -266,7 +266,7 @@ export class StreamableHttpClient {
             body = res.body;
             if (res.status < 200 || res.status >= 300) {
               if (res.status === 404 && carriedSession && recoverable && this.session.initializeText !== undefined) {
-                res.body.destroy();
+                res.body.discard();
                 return throwError(() => new SessionExpiredError(generation));
               }
               return from(httpStatusError(res)).pipe(switchMap((err) => throwError(() => err)));
