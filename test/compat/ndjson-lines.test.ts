@@ -67,8 +67,8 @@ describe('ndjson_lines', () => {
     ]);
   });
 
-  test('forward_once_ndjson: messages after the answer in the same body are not forwarded (difference)', async () => {
+  test('forward_once_ndjson: messages that arrive with the answer (same chunk) are forwarded too, in order', async () => {
     const out = await bridge((req, res) => raw(res, 'application/x-ndjson', line(ok(req.json.id)) + '\n' + line(note('late')) + '\n'), [ping(1)]);
-    expect(out.lines).toEqual([line(ok(1))]);
+    expect(out.lines).toEqual([line(ok(1)), line(note('late'))]);
   });
 });
