@@ -68,7 +68,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 
   const transport = new HttpTransport(
     {
-      maxSockets: config.poolSize > 0 ? config.poolSize : config.concurrency + 2,
+      // One socket per request slot, and one for the GET stream of server-initiated messages.
+      maxSockets: config.poolSize > 0 ? config.poolSize : config.concurrency + 1,
       idleTimeoutMs: config.poolIdleTimeoutMs,
       connectTimeoutMs: config.connectTimeoutMs,
       caFile: config.tls.caFile,

@@ -8,6 +8,9 @@ import type { Writable } from 'node:stream';
  * A failed stdout (EPIPE when the host has gone, EIO) calls `onClosed` once and drops every
  * later write: the bridge then shuts down quietly.
  */
+/** Lines at least this long (UTF-16 units) are not concatenated with their newline. */
+const LARGE_LINE = 64 * 1024;
+
 export class LineWriter {
   private drainPromise: Promise<void> | undefined;
   private closed = false;
@@ -27,7 +30,13 @@ export class LineWriter {
   write(line: string): void {
     if (this.closed) return;
     this.lines++;
-    const ok = this.out.write(line + '\n');
+    // A large line is written as is and its newline after it: `line + '\n'` would copy it once more.
+    let ok: boolean;
+    if (line.length < LARGE_LINE) ok = this.out.write(line + '\n');
+    else {
+      const first = this.out.write(line);
+      ok = this.out.write('\n') && first;
+    }
     if (!ok && !this.drainPromise) {
       this.drainPromise = new Promise((resolve) => {
         const done = () => {
