@@ -12,6 +12,15 @@ describe('parseSse (marbles)', () => {
     });
   });
 
+  it('keeps parser state per subscription: a late subscriber to a hot source starts afresh', () => {
+    newScheduler().run(({ hot, expectObservable }) => {
+      const source = hot('a-b-c-|', { a: 'data: 1\n', b: '\n', c: 'data: 2\n\n' });
+      expectObservable(source.pipe(parseSse())).toBe('--x-y-|', { x: { data: '1' }, y: { data: '2' } });
+      // Joining after 'data: 1', the blank line it sees first has no data to dispatch.
+      expectObservable(source.pipe(parseSse()), '-^').toBe('----y-|', { y: { data: '2' } });
+    });
+  });
+
   it('propagates a source error without dispatching the open event', () => {
     newScheduler().run(({ cold, expectObservable }) => {
       const source = cold('a-#', { a: 'data: done\n\ndata: open\n' }, new Error('reset'));

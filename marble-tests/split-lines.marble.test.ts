@@ -54,6 +54,14 @@ describe('splitLines (marbles)', () => {
     });
   });
 
+  it('keeps a pending line per subscription: a late subscriber to a hot source starts afresh', () => {
+    newScheduler().run(({ hot, expectObservable }) => {
+      const source = hot('a-b-|', { a: 'early ', b: 'late\n' });
+      expectObservable(source.pipe(splitLines())).toBe('--x-|', { x: 'early late' });
+      expectObservable(source.pipe(splitLines()), '-^').toBe('--y-|', { y: 'late' });
+    });
+  });
+
   it('propagates a source error and drops the unterminated line', () => {
     newScheduler().run(({ cold, expectObservable }) => {
       const source = cold('a-#', { a: 'x\npartial' }, new Error('boom'));
@@ -117,7 +125,7 @@ describe('splitLines (marbles)', () => {
       });
       expect(seen).toHaveLength(1);
       expect(seen[0]).toBeInstanceOf(LineTooLongError);
-      expect(seen[0]).toMatchObject({ frame: 'line', limit: 3, unit: 'characters' });
+      expect(seen[0]).toMatchObject({ frame: 'line', limit: 3, unit: 'bytes' });
     });
   });
 });

@@ -17,16 +17,20 @@ export class FrameTooLargeError extends Error {
   }
 }
 
-/** `splitLines` met a line longer than `maxLineBytes`. */
+/** `splitLines` met a line longer than `maxLineBytes` (UTF-8 bytes). */
 export class LineTooLongError extends FrameTooLargeError {
-  constructor(limit: number) {
-    super('line', limit);
+  constructor(
+    limit: number,
+    /** The line's first characters (the rest is discarded): where a request's id usually stands. */
+    readonly head = '',
+  ) {
+    super('line', limit, 'bytes');
   }
 }
 
 /** `parseSse` buffered an event (pending line plus joined data) larger than `maxEventBytes`. */
 export class SseEventTooLargeError extends FrameTooLargeError {
   constructor(limit: number) {
-    super('event', limit);
+    super('event', limit, 'bytes');
   }
 }

@@ -10,3 +10,4 @@ export { SseParser, type SseEvent, type SseCursor, type SseParserOptions } from 
 export { parseJsonRpc } from './parse-json-rpc';
 export * from './json-rpc';
 export * from './errors';
+export { utf8Length, exceedsUtf8 } from './utf8-length';

@@ -1,11 +1,12 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LineTooLongError } from './errors';
+import { exceedsUtf8, utf8Length } from './utf8-length';
+
+/** How much of an over-long line its error keeps: enough to find a leading JSON-RPC id. */
+const HEAD_CHARS = 256;
 
 export interface SplitLinesOptions {
-  /**
-   * Longest line accepted, counted in UTF-16 code units of the decoded text (equal to bytes for
-   * ASCII, and what the line costs in memory). Default: unlimited.
-   */
+  /** Longest line accepted, in UTF-8 bytes (terminator excluded). Default: unlimited. */
   maxLineBytes?: number;
   /**
    * What to do with an over-long line. `'error'` (default) errors the stream with a
@@ -36,18 +37,20 @@ export function splitLines(options: SplitLinesOptions = {}): OperatorFunction<st
   return (source) =>
     new Observable<string | LineTooLongError>((subscriber) => {
       let pending = '';
+      // UTF-8 size of `pending`, kept up to date fragment by fragment (each byte counted once).
+      let pendingBytes = 0;
       // True while discarding the remainder of an over-long line (emit mode only).
       let discarding = false;
 
       /** Hands one finished line on; returns false when the stream was errored. */
       const deliver = (line: string): boolean => {
         const end = line.length > 0 && line.charCodeAt(line.length - 1) === CR ? line.length - 1 : line.length;
-        if (end > max) return oversize();
+        if (exceedsUtf8(line, max, 0, end)) return oversize(line);
         subscriber.next(end === line.length ? line : line.slice(0, end));
         return true;
       };
-      const oversize = (): boolean => {
-        const err = new LineTooLongError(max);
+      const oversize = (head: string): boolean => {
+        const err = new LineTooLongError(max, head.slice(0, HEAD_CHARS));
         if (!emitOversize) {
           subscriber.error(err);
           return false;
@@ -66,18 +69,23 @@ export function splitLines(options: SplitLinesOptions = {}): OperatorFunction<st
             } else {
               const line = pending.length > 0 ? pending + chunk.slice(start, lf) : chunk.slice(start, lf);
               pending = '';
+              pendingBytes = 0;
               if (!deliver(line)) return;
             }
             start = lf + 1;
             lf = chunk.indexOf(LF, start);
           }
           if (start < chunk.length && !discarding) {
-            pending += start === 0 ? chunk : chunk.slice(start);
+            const fragment = start === 0 ? chunk : chunk.slice(start);
+            pending += fragment;
+            if (max !== Infinity) pendingBytes += utf8Length(fragment);
             // +1: a trailing CR may still turn out to be half of a CRLF.
-            if (pending.length > max + 1) {
+            if (pendingBytes > max + 1) {
+              const head = pending;
               pending = '';
+              pendingBytes = 0;
               discarding = true;
-              oversize();
+              oversize(head);
             }
           }
         },
@@ -88,6 +96,7 @@ export function splitLines(options: SplitLinesOptions = {}): OperatorFunction<st
           if (pending.length > 0 && !discarding) {
             const line = pending;
             pending = '';
+            pendingBytes = 0;
             if (!deliver(line)) return;
           }
           subscriber.complete();

@@ -129,10 +129,13 @@ export class SseParser {
     }
     const first = text.charCodeAt(start);
     if (first === COLON) return; // comment
-    const colon = text.indexOf(':', start);
+    // Searched up to the line end only: `text.indexOf(':', start)` runs on to the next colon in
+    // the chunk, which is quadratic over a chunk of colon-less lines (a bare `data` is valid).
+    let colon = start + 1;
+    while (colon < end && text.charCodeAt(colon) !== COLON) colon++;
     let field: string;
     let value: string;
-    if (colon === -1 || colon >= end) {
+    if (colon === end) {
       field = text.slice(start, end);
       value = '';
     } else {

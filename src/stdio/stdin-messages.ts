@@ -3,6 +3,7 @@ import { filter, map, type Observable } from 'rxjs';
 import { classifyJsonRpc, decodeUtf8, errorResponse, ErrorCode, LineTooLongError, splitLines, type ClassifiedMessage } from '../../operators';
 import type { BackpressureGate } from '../http/http-types';
 import { fromReadable } from '../util/readable-observable';
+import { peekId } from './peek-id';
 
 /**
  * stdin as classified JSON-RPC messages: bytes → incremental UTF-8 → lines (LF or CRLF) → one
@@ -15,8 +16,10 @@ export function stdinMessages(stdin: Readable, maxLineBytes: number, gate?: Back
     splitLines({ maxLineBytes, onOversize: 'emit' }),
     map((line): ClassifiedMessage | undefined => {
       if (line instanceof LineTooLongError) {
-        const error = errorResponse(null, ErrorCode.InvalidRequest, `Invalid Request: message exceeds the limit of ${line.limit} bytes (--max-message-bytes)`);
-        return { kind: 'invalid', id: null, error, text: '' };
+        // The line is not kept, but its head usually names the id the host waits on.
+        const id = peekId(line.head);
+        const error = errorResponse(id, ErrorCode.InvalidRequest, `Invalid Request: message exceeds the limit of ${line.limit} bytes (--max-message-bytes)`);
+        return { kind: 'invalid', id, error, text: '' };
       }
       return line.trim().length === 0 ? undefined : classifyJsonRpc(line);
     }),

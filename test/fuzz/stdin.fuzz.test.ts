@@ -168,7 +168,11 @@ const isId = (v: unknown): v is string | number => typeof v === 'string' || type
 function model(line: Uint8Array): Expectation {
   let text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(line);
   if (text.endsWith('\r')) text = text.slice(0, -1);
-  if (text.length > MAX) return { kind: 'error', code: -32600, id: null };
+  // The cap counts UTF-8 bytes of the decoded line; the error keeps an id that leads the line.
+  if (new TextEncoder().encode(text).length > MAX) {
+    const lead = /^\{"jsonrpc":"2\.0","id":("(?:[^"\\]|\\.)*"|-?\d+)[,}]/.exec(text.slice(0, 256));
+    return { kind: 'error', code: -32600, id: lead ? (JSON.parse(lead[1]!) as string | number) : null };
+  }
   const trimmed = text.trim();
   if (trimmed === '') return { kind: 'none' };
   let value: unknown;

@@ -4,6 +4,7 @@
  * pipeline below must give the same outcome for every chunking as for the whole buffer.
  */
 import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
 import { map } from 'rxjs';
 import { decodeUtf8, LineTooLongError, parseNdjson, parseSse, splitLines, type SseCursor } from '../../operators';
 import { byteStream, chunkings, collect, concat, cutAt, oneByteChunks, trickyOffsets, type Outcome } from './support';
@@ -17,6 +18,8 @@ const pipelines: Record<string, (chunks: Uint8Array[]) => Outcome<unknown>> = {
   'decodeUtf8+splitLines(max 6, error)': (chunks) => collect(chunks, (s) => s.pipe(decodeUtf8(), splitLines({ maxLineBytes: 6 }))),
   'decodeUtf8+splitLines(max 6, emit)': (chunks) =>
     collect(chunks, (s) => s.pipe(decodeUtf8(), splitLines({ maxLineBytes: 6, onOversize: 'emit' }), markOversize)),
+  // parseSse({ maxEventBytes }) is deliberately absent: its cap counts the unfinished line with
+  // its field name, so whether an event at the limit passes depends on where the chunks end.
   'decodeUtf8+parseSse (events and final cursor)': (chunks) => {
     const cursor: SseCursor = { lastEventId: '' };
     const outcome: Outcome<unknown> = collect(chunks, (s) => s.pipe(decodeUtf8(), parseSse({ cursor })));
@@ -30,22 +33,13 @@ function assertChunkingInvariant(bytes: Uint8Array, randomCuts: readonly number[
     const whole = run([bytes]);
     for (const { name, chunks } of chunkings(bytes, randomCuts)) {
       const outcome = run(chunks);
-      if (!isEqual(outcome, whole)) {
+      if (!isDeepStrictEqual(outcome, whole)) {
         // The message names the failing case; fast-check then shrinks the input.
         throw new Error(`${pipeline}, ${name}: ${JSON.stringify(outcome)} !== whole ${JSON.stringify(whole)}`);
       }
     }
   }
 }
-
-const isEqual = (a: unknown, b: unknown): boolean => {
-  try {
-    expect(a).toEqual(b);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Reference for decodeUtf8+splitLines: decode in one go, split on LF, trim one CR per line. */
 function referenceLines(bytes: Uint8Array): string[] {

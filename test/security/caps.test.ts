@@ -41,7 +41,7 @@ async function capServer(format: 'sse' | 'json' | 'ndjson') {
 }
 
 describe('size caps', () => {
-  test('an over-long stdin line: one -32600 line with id null, nothing forwarded, the next request answered', async () => {
+  test('an over-long stdin line: one -32600 line (with the id read from the line head, else null), nothing forwarded, the next request answered', async () => {
     const server = await capServer('json');
     const bridge = h.bridge(['--url', server.url, ...ARGS]);
     // A valid request too long for the cap (it must not be forwarded), then plain noise, then a good one.
@@ -52,22 +52,22 @@ describe('size caps', () => {
     expect(await within(bridge.finished, 30_000, 'bridge exit')).toEqual({ code: 0, signal: null });
     const lines = bridge.lines.map(parseLine);
     expect(lines).toHaveLength(3);
-    for (const line of lines.slice(0, 2)) {
+    lines.slice(0, 2).forEach((line, i) => {
       expect(line).toEqual({
         jsonrpc: '2.0',
-        id: null,
+        id: i === 0 ? 1 : null,
         error: { code: -32600, message: `Invalid Request: message exceeds the limit of ${MAX} bytes (--max-message-bytes)` },
       });
-    }
+    });
     expect(lines[2]).toEqual(ok(2));
     expect(server.requests.map((r) => r.json)).toEqual([req(2)]);
     expect(stackFrames(bridge.stderr())).toEqual([]);
   });
 
   test.each([
-    ['SSE event', 'sse' as const, 'event exceeds the limit of 1024 characters'],
+    ['SSE event', 'sse' as const, 'event exceeds the limit of 1024 bytes'],
     ['JSON body', 'json' as const, 'message exceeds the limit of 1024 bytes'],
-    ['NDJSON line', 'ndjson' as const, 'line exceeds the limit of 1024 characters'],
+    ['NDJSON line', 'ndjson' as const, 'line exceeds the limit of 1024 bytes'],
   ])('an over-size %s: one -32000 line with the request id, then the next request is answered', async (_name, format, what) => {
     const server = await capServer(format);
     const bridge = h.bridge(['--url', server.url, ...ARGS]);
