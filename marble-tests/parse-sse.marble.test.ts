@@ -174,13 +174,21 @@ describe('parseSse (marbles)', () => {
       });
     });
 
+    it('counts the limit in UTF-8 bytes, not UTF-16 units', () => {
+      newScheduler().run(({ cold, expectObservable }) => {
+        // ééé is 6 bytes in 3 units; 😀éa is 7 bytes in 4 units.
+        const source = cold('a-b|', { a: 'data: ééé\n\n', b: 'data: 😀éa\n\n' });
+        expectObservable(source.pipe(parseSse({ maxEventBytes: 6 }))).toBe('a-#', { a: { data: 'ééé' } }, new SseEventTooLargeError(6));
+      });
+    });
+
     it('errors with a real SseEventTooLargeError carrying the limit', () => {
       let error: unknown;
       newScheduler().run(({ cold }) => {
         cold('a|', { a: 'data: 0123456789\n' }).pipe(parseSse({ maxEventBytes: 4 })).subscribe({ error: (e) => (error = e) });
       });
       expect(error).toBeInstanceOf(SseEventTooLargeError);
-      expect(error).toMatchObject({ frame: 'event', limit: 4 });
+      expect(error).toMatchObject({ frame: 'event', limit: 4, unit: 'bytes' });
     });
   });
 });

@@ -116,6 +116,22 @@ describe('splitLines (marbles)', () => {
       });
     });
 
+    it('counts the limit in UTF-8 bytes, not UTF-16 units', () => {
+      newScheduler().run(({ cold, expectObservable }) => {
+        // é is 2 bytes (1 unit), 😀 is 4 bytes (2 units): all three lines are 3 or 4 units long.
+        const source = cold('a-b-c|', { a: 'ééé\n', b: '😀é\n', c: 'éééa\n' });
+        const lines = source.pipe(splitLines({ maxLineBytes: 6, onOversize: 'emit' }));
+        expectObservable(lines).toBe('a-b-c|', { a: 'ééé', b: '😀é', c: new LineTooLongError(6) });
+      });
+    });
+
+    it('counts an unterminated line in UTF-8 bytes too, erroring before its LF', () => {
+      newScheduler().run(({ cold, expectObservable }) => {
+        const source = cold('a-b-|', { a: 'ééé\r', b: 'é' }); // 7 bytes = max + 1 may still end in CRLF; 9 may not
+        expectObservable(source.pipe(splitLines({ maxLineBytes: 6 }))).toBe('--#', {}, new LineTooLongError(6));
+      });
+    });
+
     it("emits a real LineTooLongError instance in 'emit' mode", () => {
       const seen: unknown[] = [];
       newScheduler().run(({ cold }) => {
@@ -125,7 +141,8 @@ describe('splitLines (marbles)', () => {
       });
       expect(seen).toHaveLength(1);
       expect(seen[0]).toBeInstanceOf(LineTooLongError);
-      expect(seen[0]).toMatchObject({ frame: 'line', limit: 3, unit: 'bytes' });
+      // `head`: the start of the line, where a request's id usually is, for the error answer.
+      expect(seen[0]).toMatchObject({ frame: 'line', limit: 3, unit: 'bytes', head: 'abcd' });
     });
   });
 });

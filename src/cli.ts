@@ -16,6 +16,9 @@ import { packageVersion } from './version';
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> & Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
+/** Sockets beyond --concurrency in the default pool (GET stream, notifications, answers). */
+const POOL_HEADROOM = 4;
+
 /** Grace for in-flight requests after SIGINT/SIGTERM (capped by --shutdown-timeout). */
 const SIGNAL_GRACE_MS = 3000;
 /** How long the best-effort DELETE of the session may take at exit. */
@@ -68,8 +71,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 
   const transport = new HttpTransport(
     {
-      // One socket per request slot, and one for the GET stream of server-initiated messages.
-      maxSockets: config.poolSize > 0 ? config.poolSize : config.concurrency + 1,
+      // One socket per request slot, one for the GET stream, and room for the one-way lane: a
+      // host's answer to a sampling request must find a socket while every slot waits for it.
+      maxSockets: config.poolSize > 0 ? config.poolSize : config.concurrency + POOL_HEADROOM,
       idleTimeoutMs: config.poolIdleTimeoutMs,
       connectTimeoutMs: config.connectTimeoutMs,
       caFile: config.tls.caFile,
