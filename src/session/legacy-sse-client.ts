@@ -13,26 +13,15 @@ import {
 } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import { decodeUtf8, parseSse, type ClassifiedMessage, type JsonRpcId } from '../../operators';
-import type { Logger } from '../log/logger';
 import { NoResponseError, RequestTimeoutError } from '../http/errors';
-import type { BackpressureGate, HttpRequest, HttpResponse } from '../http/http-types';
+import type { HttpRequest } from '../http/http-types';
 import { encodeBody } from '../http/request-body';
 import { mediaTypeOf, toMessage } from '../http/response-messages';
-import { sendWithRetry, type RetryPolicy } from '../http/retry';
+import { sendWithRetry } from '../http/retry';
+import type { ClientOptions } from './client-options';
 import { httpStatusError } from './read-error-body';
 
-export interface LegacySseClientOptions {
-  /** The SSE endpoint (GET). */
-  url: string;
-  headers: Record<string, string>;
-  contentType: string;
-  timeoutMs: number;
-  maxMessageBytes: number;
-  retry: RetryPolicy;
-  gate?: BackpressureGate;
-  logger: Logger;
-  send: (request: HttpRequest) => Promise<HttpResponse>;
-}
+export type LegacySseClientOptions = ClientOptions;
 
 /** The legacy transport could not be set up (no stream, no `endpoint` event, foreign origin). */
 export class LegacyTransportError extends Error {}

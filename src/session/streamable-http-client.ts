@@ -18,34 +18,22 @@ import {
 } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import type { ClassifiedMessage, JsonRpcId, SseCursor } from '../../operators';
-import type { Logger } from '../log/logger';
 import { errorCode, NoResponseError, RequestTimeoutError } from '../http/errors';
-import type { BackpressureGate, HttpRequest, HttpResponse, ResponseBody } from '../http/http-types';
+import type { HttpRequest, HttpResponse, ResponseBody } from '../http/http-types';
 import { encodeBody } from '../http/request-body';
 import { responseMessages } from '../http/response-messages';
-import { sendWithRetry, type RetryPolicy } from '../http/retry';
+import { sendWithRetry } from '../http/retry';
 import { SessionExpiredError } from './errors';
+import type { ClientOptions } from './client-options';
 import { httpStatusError } from './read-error-body';
 import { ServerStream } from './server-stream';
 import { SessionState } from './session-state';
 
-export interface StreamableHttpClientOptions {
-  url: string;
-  /** User headers (Authorization, --header): sent on every request. */
-  headers: Record<string, string>;
-  /** Request body encoding setting (see encodeBody). */
-  contentType: string;
-  /** Response timeout per request, reset by each of its messages; 0 = none. */
-  timeoutMs: number;
-  maxMessageBytes: number;
-  retry: RetryPolicy;
+export interface StreamableHttpClientOptions extends ClientOptions {
   /** How many times a POST's SSE stream that dropped before its answer is resumed with GET. */
   resumeAttempts: number;
   /** Open the GET stream for server-initiated messages once the session is initialized. */
   serverStream: boolean;
-  gate?: BackpressureGate;
-  logger: Logger;
-  send: (request: HttpRequest) => Promise<HttpResponse>;
 }
 
 const ACCEPT = 'application/json, text/event-stream, application/x-ndjson';
