@@ -40,6 +40,8 @@ export interface ResponseBody {
    * quietly so that a keep-alive connection survives).
    */
   chunks(gate?: BackpressureGate, release?: () => ReleaseMode): Observable<Uint8Array>;
+  /** The same bytes decoded as UTF-8 text, incrementally, with the runtime's fastest decoder. */
+  text(gate?: BackpressureGate, release?: () => ReleaseMode): Observable<string>;
   /** Reads and drops the rest: for bodies nobody needs (202, 405) on a keep-alive connection. */
   discard(): void;
   /** Aborts the body. */

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Observable } from 'rxjs';
 import { fromReadable } from '../util/readable-observable';
+import { decodeUtf8Node } from '../util/string-decoder-operator';
 import type { BackpressureGate, ReleaseMode, ResponseBody } from './http-types';
 
 /** A Node Readable (axios' http adapter) as a ResponseBody. */
@@ -9,6 +10,10 @@ export class NodeResponseBody implements ResponseBody {
 
   chunks(gate?: BackpressureGate, release?: () => ReleaseMode): Observable<Uint8Array> {
     return fromReadable(this.stream, gate, release);
+  }
+
+  text(gate?: BackpressureGate, release?: () => ReleaseMode): Observable<string> {
+    return this.chunks(gate, release).pipe(decodeUtf8Node());
   }
 
   discard(): void {

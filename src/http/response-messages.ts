@@ -2,7 +2,6 @@ import { Observable, filter, map, type OperatorFunction } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import {
   classifyValue,
-  decodeUtf8,
   parseNdjson,
   parseSse,
   splitLines,
@@ -52,6 +51,7 @@ export function bodyFormat(status: number, contentType: string | undefined): Bod
  */
 export function responseMessages(res: HttpResponse, options: ReadOptions): Observable<ClassifiedMessage> {
   const bytes = () => res.body.chunks(options.gate, options.release);
+  const text = () => res.body.text(options.gate, options.release);
   const max = options.maxMessageBytes;
   return match(bodyFormat(res.status, res.headers['content-type']))
     .with('none', () => {
@@ -59,8 +59,7 @@ export function responseMessages(res: HttpResponse, options: ReadOptions): Obser
       return new Observable<ClassifiedMessage>((s) => s.complete());
     })
     .with('sse', () =>
-      bytes().pipe(
-        decodeUtf8(),
+      text().pipe(
         parseSse({ maxEventBytes: max, cursor: options.cursor }),
         // Only `message` events carry JSON-RPC; an empty data payload carries nothing.
         filter((e: SseEvent) => (e.event === undefined || e.event === 'message') && e.data.trim().length > 0),
@@ -68,7 +67,7 @@ export function responseMessages(res: HttpResponse, options: ReadOptions): Obser
       ),
     )
     .with('json', () => bytes().pipe(readWhole(max), jsonBodyMessages()))
-    .with('ndjson', () => bytes().pipe(decodeUtf8(), splitLines({ maxLineBytes: max }), parseNdjson(), map(toMessage)))
+    .with('ndjson', () => text().pipe(splitLines({ maxLineBytes: max }), parseNdjson(), map(toMessage)))
     .exhaustive();
 }
 

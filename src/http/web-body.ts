@@ -1,4 +1,5 @@
 import { Observable } from 'rxjs';
+import { decodeUtf8 } from '../../operators';
 import type { BackpressureGate, ReleaseMode, ResponseBody } from './http-types';
 
 /**
@@ -48,6 +49,10 @@ export class WebResponseBody implements ResponseBody {
         else void drain(reader);
       };
     });
+  }
+
+  text(gate?: BackpressureGate, release?: () => ReleaseMode): Observable<string> {
+    return this.chunks(gate, release).pipe(decodeUtf8());
   }
 
   discard(): void {

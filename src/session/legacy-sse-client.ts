@@ -12,7 +12,7 @@ import {
   timeout,
 } from 'rxjs';
 import { match, P } from 'ts-pattern';
-import { decodeUtf8, parseSse, type ClassifiedMessage, type JsonRpcId } from '../../operators';
+import { parseSse, type ClassifiedMessage, type JsonRpcId } from '../../operators';
 import { NoResponseError, RequestTimeoutError } from '../http/errors';
 import type { HttpRequest } from '../http/http-types';
 import { encodeBody } from '../http/request-body';
@@ -111,8 +111,8 @@ export class LegacySseClient {
           }
           let resolved = false;
           res.body
-            .chunks(this.options.gate)
-            .pipe(decodeUtf8(), parseSse({ maxEventBytes: this.options.maxMessageBytes }))
+            .text(this.options.gate)
+            .pipe(parseSse({ maxEventBytes: this.options.maxMessageBytes }))
             .subscribe({
               next: (event) => {
                 if (event.event === 'endpoint') {

@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import { filter, map, type Observable } from 'rxjs';
-import { classifyJsonRpc, decodeUtf8, errorResponse, ErrorCode, LineTooLongError, splitLines, type ClassifiedMessage } from '../../operators';
+import { classifyJsonRpc, errorResponse, ErrorCode, LineTooLongError, splitLines, type ClassifiedMessage } from '../../operators';
 import type { BackpressureGate } from '../http/http-types';
 import { fromReadable } from '../util/readable-observable';
+import { decodeUtf8Node } from '../util/string-decoder-operator';
 import { peekId } from './peek-id';
 
 /**
@@ -12,7 +13,7 @@ import { peekId } from './peek-id';
  */
 export function stdinMessages(stdin: Readable, maxLineBytes: number, gate?: BackpressureGate): Observable<ClassifiedMessage> {
   return fromReadable(stdin, gate, () => 'pause').pipe(
-    decodeUtf8(),
+    decodeUtf8Node(),
     splitLines({ maxLineBytes, onOversize: 'emit' }),
     map((line): ClassifiedMessage | undefined => {
       if (line instanceof LineTooLongError) {
