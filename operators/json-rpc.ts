@@ -56,6 +56,11 @@ export type ClassifiedMessage =
   | { kind: 'batch'; items: unknown[]; text: string }
   | { kind: 'invalid'; id: JsonRpcId | null; error: JsonRpcErrorResponse; text: string };
 
+/** A map key for an id that keeps 1 and "1" apart (JSON-RPC ids match by type and value). */
+export function idKey(id: JsonRpcId): string {
+  return typeof id === 'number' ? `n:${id}` : `s:${id}`;
+}
+
 export function errorResponse(id: JsonRpcId | null, code: number, message: string, data?: unknown): JsonRpcErrorResponse {
   const error: JsonRpcErrorObject = data === undefined ? { code, message } : { code, message, data };
   return { jsonrpc: '2.0', id, error };

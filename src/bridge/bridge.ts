@@ -1,6 +1,6 @@
 import { EMPTY, Observable, Subject, catchError, concat, defer, filter, map, merge, mergeMap, of, takeUntil, tap, type Subscription } from 'rxjs';
 import { match, P } from 'ts-pattern';
-import { errorResponse, ErrorCode, type ClassifiedMessage, type JsonRpcId } from '../../operators';
+import { errorResponse, ErrorCode, idKey, type ClassifiedMessage, type JsonRpcId } from '../../operators';
 import type { Logger } from '../log/logger';
 import { HttpStatusError, NoResponseError } from '../http/errors';
 import type { LineWriter } from '../stdio/line-writer';
@@ -155,7 +155,7 @@ export class Bridge {
   }
 
   private request(req: Extract<ClassifiedMessage, { kind: 'request' }>): Observable<string> {
-    const key = keyOf(req.id);
+    const key = idKey(req.id);
     if (this.jobs.has(key)) this.logger.warn(`request id ${JSON.stringify(req.id)} is already in flight; the host reused it`);
     this.answeredIds.delete(key);
     const job: Job = { id: req.id, method: req.method, answered: false, cancelled: false, expired: false, stop$: new Subject<void>() };
@@ -204,7 +204,7 @@ export class Bridge {
    */
   private serverMessage(m: ClassifiedMessage): void {
     if (m.kind === 'response' && m.id !== null) {
-      const key = keyOf(m.id);
+      const key = idKey(m.id);
       const job = this.jobs.get(key);
       if (job && !job.answered && !job.cancelled) {
         job.answered = true;
@@ -232,12 +232,12 @@ export class Bridge {
       .with({ requestId: P.union(P.string, P.number) }, (p) => p.requestId)
       .otherwise(() => undefined);
     if (id === undefined) return;
-    const job = this.jobs.get(keyOf(id));
+    const job = this.jobs.get(idKey(id));
     if (!job || job.answered) return;
     this.logger.info(`request ${JSON.stringify(id)} cancelled by the host: aborting it upstream`);
     job.cancelled = true;
     // A late answer (on the GET stream) must not reach the host either.
-    this.remember(keyOf(id));
+    this.remember(idKey(id));
     job.stop$.next();
   }
 
@@ -259,6 +259,3 @@ export class Bridge {
   }
 }
 
-function keyOf(id: JsonRpcId): string {
-  return typeof id === 'number' ? `n:${id}` : `s:${id}`;
-}

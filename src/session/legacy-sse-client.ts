@@ -12,7 +12,7 @@ import {
   timeout,
 } from 'rxjs';
 import { match, P } from 'ts-pattern';
-import { parseSse, type ClassifiedMessage, type JsonRpcId } from '../../operators';
+import { idKey, parseSse, type ClassifiedMessage, type JsonRpcId } from '../../operators';
 import { NoResponseError, RequestTimeoutError } from '../http/errors';
 import type { HttpRequest } from '../http/http-types';
 import { encodeBody } from '../http/request-body';
@@ -56,7 +56,7 @@ export class LegacySseClient {
   }
 
   private request(id: JsonRpcId, m: ClassifiedMessage): Observable<ClassifiedMessage> {
-    const key = keyOf(id);
+    const key = idKey(id);
     const answers = defer(() => {
       const inbox = new Subject<ClassifiedMessage>();
       this.pending.set(key, inbox);
@@ -145,7 +145,7 @@ export class LegacySseClient {
   }
 
   private route(m: ClassifiedMessage): void {
-    const inbox = m.kind === 'response' && m.id !== null ? this.pending.get(keyOf(m.id)) : undefined;
+    const inbox = m.kind === 'response' && m.id !== null ? this.pending.get(idKey(m.id)) : undefined;
     if (inbox) inbox.next(m);
     else this.serverMessages.next(m);
   }
@@ -160,7 +160,4 @@ export class LegacySseClient {
   }
 }
 
-function keyOf(id: JsonRpcId): string {
-  return typeof id === 'number' ? `n:${id}` : `s:${id}`;
-}
 

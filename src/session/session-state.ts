@@ -1,3 +1,5 @@
+import type { ClassifiedMessage } from '../../operators';
+
 /**
  * What the client knows about its MCP session: the id the server gave in the initialize response,
  * the negotiated protocol version, and the gate that holds later messages while an initialize
@@ -9,9 +11,9 @@ export class SessionState {
   protocolVersion: string | undefined;
   /** Bumped each time a new session is established; a 404 is only recovered once per generation. */
   generation = 0;
-  /** The host's initialize request text and its `notifications/initialized`, replayed after a 404. */
-  initializeText: string | undefined;
-  initializedText: string | undefined;
+  /** The host's initialize request and its `notifications/initialized`, replayed after a 404. */
+  initialize: Extract<ClassifiedMessage, { kind: 'request' }> | undefined;
+  initialized: ClassifiedMessage | undefined;
   private gate: Promise<void> = Promise.resolve();
   private openGates = 0;
 

@@ -15,6 +15,7 @@ import {
   throwError,
   timeout,
   timer,
+  lastValueFrom,
 } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import type { ClassifiedMessage, JsonRpcId, SseCursor } from '../../operators';
@@ -110,7 +111,7 @@ export class StreamableHttpClient {
   /** The initialize request: later messages wait for its answer, which carries the session. */
   private initialize(m: Extract<ClassifiedMessage, { kind: 'request' }>): Observable<ClassifiedMessage> {
     return defer(() => {
-      this.session.initializeText = m.text;
+      this.session.initialize = m;
       const previous = this.session.ready();
       const release = this.session.hold();
       return from(previous).pipe(
@@ -201,7 +202,7 @@ export class StreamableHttpClient {
     return defer(() => {
       const cursor: SseCursor = { lastEventId: '' };
       const isInitialized = m.kind === 'notification' && m.method === 'notifications/initialized';
-      if (isInitialized) this.session.initializedText = m.text;
+      if (isInitialized) this.session.initialized = m;
       return this.exchange(this.postRequest(m), cursor, () => false, recoverable, (res) => {
         if (isInitialized && res.status >= 200 && res.status < 300) this.startServerStream();
       }).pipe(
@@ -253,7 +254,7 @@ export class StreamableHttpClient {
           switchMap((res) => {
             body = res.body;
             if (res.status < 200 || res.status >= 300) {
-              if (res.status === 404 && carriedSession && recoverable && this.session.initializeText !== undefined) {
+              if (res.status === 404 && carriedSession && recoverable && this.session.initialize !== undefined) {
                 res.body.discard();
                 return throwError(() => new SessionExpiredError(generation));
               }
@@ -326,17 +327,16 @@ export class StreamableHttpClient {
   private recover(generation: number): Promise<void> {
     if (this.session.generation !== generation) return Promise.resolve();
     if (this.recovery) return this.recovery;
-    const initText = this.session.initializeText!;
+    const init = this.session.initialize!;
     const release = this.session.hold();
     this.options.logger.warn('session expired (HTTP 404): initializing a new session');
     this.stream.stop();
     this.session.reset();
-    const init = classifyRequest(initText);
     this.recovery = (async () => {
-      await lastValue(this.requestOnce(init, false, (res) => this.adoptSession(res)).pipe(tap((r) => r.kind === 'response' && this.adoptProtocolVersion(r))));
+      await drained(this.requestOnce(init, false, (res) => this.adoptSession(res)).pipe(tap((r) => r.kind === 'response' && this.adoptProtocolVersion(r))));
       this.session.generation++;
-      const initialized = this.session.initializedText;
-      if (initialized !== undefined) await lastValue(this.postOnce(classifyNotification(initialized), false));
+      const initialized = this.session.initialized;
+      if (initialized !== undefined) await drained(this.postOnce(initialized, false));
     })().finally(() => {
       this.recovery = undefined;
       release();
@@ -370,16 +370,7 @@ function isStreamDrop(err: unknown): boolean {
   return code !== undefined && RESUMABLE_CODES.has(code);
 }
 
-function lastValue(source: Observable<unknown>): Promise<void> {
-  return new Promise((resolve, reject) => source.subscribe({ error: reject, complete: () => resolve() }));
-}
-
-function classifyRequest(text: string): Extract<ClassifiedMessage, { kind: 'request' }> {
-  const message = JSON.parse(text);
-  return { kind: 'request', id: message.id, method: message.method, message, text };
-}
-
-function classifyNotification(text: string): Extract<ClassifiedMessage, { kind: 'notification' }> {
-  const message = JSON.parse(text);
-  return { kind: 'notification', method: message.method, message, text };
+/** Runs an Observable to its end, ignoring its values. */
+function drained(source: Observable<unknown>): Promise<void> {
+  return lastValueFrom(source, { defaultValue: undefined }).then(() => undefined);
 }
