@@ -37,7 +37,8 @@ const ANSWERED_MEMORY = 10_000;
  * - Each message is admitted synchronously, in stdin order: invalid lines are answered at once,
  *   `notifications/cancelled` stops its request at once, requests are registered so that each
  *   gets exactly one answer.
- * - Up to `concurrency` messages are in flight at once (mergeMap); a slow one never blocks others.
+ * - Up to `concurrency` requests are in flight at once (mergeMap); a slow one never blocks others.
+ *   Notifications and the host's answers go in a lane of their own, outside those slots.
  * - At end of input, in-flight requests may finish within `shutdownTimeoutMs`; whatever is still
  *   open then is answered with an error, so that no request is left without an answer.
  */

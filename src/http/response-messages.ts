@@ -1,6 +1,7 @@
-import { Observable, filter, map, type OperatorFunction } from 'rxjs';
+import { Observable, concatMap, filter, map, type OperatorFunction } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import {
+  FrameTooLargeError,
   classifyValue,
   parseNdjson,
   parseSse,
@@ -9,7 +10,6 @@ import {
   type SseCursor,
   type SseEvent,
 } from '../../operators';
-import { FrameTooLargeError } from '../../operators/errors';
 import { UpstreamProtocolError } from './errors';
 import { jsonArrayItems } from './json-array-items';
 import type { BackpressureGate, HttpResponse, ReleaseMode } from './http-types';
@@ -66,7 +66,7 @@ export function responseMessages(res: HttpResponse, options: ReadOptions): Obser
         map((e) => toMessage(e.data)),
       ),
     )
-    .with('json', () => bytes().pipe(readWhole(max), jsonBodyMessages()))
+    .with('json', () => bytes().pipe(readWhole(max), concatMap(jsonBodyMessages)))
     .with('ndjson', () => text().pipe(splitLines({ maxLineBytes: max }), parseNdjson(), map(toMessage)))
     .exhaustive();
 }
@@ -74,16 +74,21 @@ export function responseMessages(res: HttpResponse, options: ReadOptions): Obser
 /** Validates one message text and classifies it; the text is kept (folded to one line). */
 export function toMessage(raw: string): ClassifiedMessage {
   const text = raw.trim();
-  let value: unknown;
+  return classified(parseServerJson(text), text);
+}
+
+/** JSON.parse for what the server sent: invalid JSON is an UpstreamProtocolError. */
+function parseServerJson(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new UpstreamProtocolError(`the server sent invalid JSON (${(err as Error).message})`, snippet(text));
   }
-  return checked(classifyValue(value, foldLines(text)), text);
 }
 
-function checked(message: ClassifiedMessage, text: string): ClassifiedMessage {
+/** Classifies a parsed server message kept as `text`; anything but a single message is an error. */
+function classified(value: unknown, text: string): ClassifiedMessage {
+  const message = classifyValue(value, foldLines(text));
   if (message.kind === 'invalid' || message.kind === 'batch') {
     throw new UpstreamProtocolError(`the server sent JSON that is not a JSON-RPC 2.0 message`, snippet(text));
   }
@@ -126,44 +131,18 @@ function readWhole(max: number): OperatorFunction<Uint8Array, string> {
     });
 }
 
-/** A JSON body: one message, a batch array of messages, or nothing when empty. */
-function jsonBodyMessages(): OperatorFunction<string, ClassifiedMessage> {
-  return (source) =>
-    new Observable<ClassifiedMessage>((subscriber) =>
-      source.subscribe({
-        next(body) {
-          const text = body.trim();
-          if (text.length === 0) return;
-          let value: unknown;
-          try {
-            value = JSON.parse(text);
-          } catch (err) {
-            subscriber.error(new UpstreamProtocolError(`the server sent invalid JSON (${(err as Error).message})`, snippet(text)));
-            return;
-          }
-          try {
-            if (Array.isArray(value)) {
-              const found = jsonArrayItems(text);
-              const texts = found.length === value.length ? found : value.map((item) => JSON.stringify(item));
-              value.forEach((item, i) => {
-                const itemText = texts[i]!;
-                subscriber.next(checked(classifyValue(item, foldLines(itemText)), itemText));
-              });
-            } else {
-              subscriber.next(checked(classifyValue(value, foldLines(text)), text));
-            }
-          } catch (err) {
-            subscriber.error(err);
-          }
-        },
-        error(err: unknown) {
-          subscriber.error(err);
-        },
-        complete() {
-          subscriber.complete();
-        },
-      }),
-    );
+/**
+ * The messages of a JSON body: one message, each element of a batch array (its text as written,
+ * so that big integers and number spellings survive), or none when the body is empty.
+ */
+function jsonBodyMessages(body: string): ClassifiedMessage[] {
+  const text = body.trim();
+  if (text.length === 0) return [];
+  const value = parseServerJson(text);
+  if (!Array.isArray(value)) return [classified(value, text)];
+  const found = jsonArrayItems(text);
+  const texts = found.length === value.length ? found : value.map((item) => JSON.stringify(item));
+  return value.map((item, i) => classified(item, texts[i]!));
 }
 
 /** Joins chunks once and decodes them (invalid UTF-8 becomes U+FFFD). */
