@@ -110,25 +110,17 @@ export class StreamableHttpClient {
 
   /** The initialize request: later messages wait for its answer, which carries the session. */
   private initialize(m: Extract<ClassifiedMessage, { kind: 'request' }>): Observable<ClassifiedMessage> {
-    return defer(() => {
+    return this.holdingGate((release) => {
       this.session.initialize = m;
-      const previous = this.session.ready();
-      const release = this.session.hold();
-      return from(previous).pipe(
-        switchMap(() => {
-          // A new initialize starts a new session: the old id must not go with it.
-          this.session.reset();
-          this.stream.stop();
-          return this.requestOnce(m, false, (res) => this.adoptSession(res), true);
-        }),
-        tap({
-          next: (reply) => {
-            if (reply.kind === 'response' && reply.id === m.id) {
-              this.adoptProtocolVersion(reply);
-              release();
-            }
-          },
-          finalize: release,
+      // A new initialize starts a new session: the old id must not go with it.
+      this.session.reset();
+      this.stream.stop();
+      return this.requestOnce(m, false, (res) => this.adoptSession(res), true).pipe(
+        tap((reply) => {
+          if (reply.kind === 'response' && reply.id === m.id) {
+            this.adoptProtocolVersion(reply);
+            release();
+          }
         }),
       );
     });
@@ -139,11 +131,19 @@ export class StreamableHttpClient {
    * client does (a server may only register some tools once it has seen it).
    */
   private initialized(m: ClassifiedMessage): Observable<ClassifiedMessage> {
+    return this.holdingGate(() => this.postOnce(m, true));
+  }
+
+  /**
+   * Runs `run` once earlier handshakes are done, holding the session gate (later messages wait)
+   * until it ends, or until it calls `release` earlier.
+   */
+  private holdingGate(run: (release: () => void) => Observable<ClassifiedMessage>): Observable<ClassifiedMessage> {
     return defer(() => {
       const previous = this.session.ready();
       const release = this.session.hold();
       return from(previous).pipe(
-        switchMap(() => this.postOnce(m, true)),
+        switchMap(() => run(release)),
         finalize(release),
       );
     });
