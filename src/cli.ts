@@ -86,7 +86,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     },
     logger,
   );
-  const client = createConnection(config, writer.gate, logger, (request) => transport.send(request));
+  const client = createConnection(config.transport, {
+    url: config.url,
+    headers: config.headers,
+    contentType: config.contentType,
+    timeoutMs: config.timeoutMs,
+    maxMessageBytes: config.maxMessageBytes,
+    retry: config.retry,
+    gate: writer.gate,
+    logger,
+    send: (request) => transport.send(request),
+    serverStream: true,
+  });
   bridge = new Bridge(client, writer, logger, { concurrency: config.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs });
 
   let signalled = 0;

@@ -1,12 +1,9 @@
 import { Observable, defer, map, type Subscription } from 'rxjs';
 import { classifyValue, type ClassifiedMessage, type JsonRpcId, type JsonRpcMessage } from '../../operators';
-import type { McpConnection } from '../bridge/connection';
 import type { SendHttp } from '../http/http-types';
 import type { RetryPolicy } from '../http/retry';
 import { Logger } from '../log/logger';
-import { AutoConnection } from '../session/auto-connection';
-import { LegacySseClient } from '../session/legacy-sse-client';
-import { StreamableHttpClient } from '../session/streamable-http-client';
+import { createConnection } from '../session/create-connection';
 
 export interface McpHttpClientOptions {
   /** The server endpoint (Streamable HTTP), or the SSE URL of a legacy server. */
@@ -54,7 +51,7 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 250, maxMs: 8000 };
 /** Builds a client over the given HTTP function (Node: axios http adapter; browser: fetch). */
 export function createClientWith(send: SendHttp, options: McpHttpClientOptions): McpHttpClient {
   const logger = options.logger ?? Logger.silent();
-  const common = {
+  const connection = createConnection(options.transport ?? 'auto', {
     url: options.url,
     headers: options.headers ?? {},
     contentType: 'application/json',
@@ -63,11 +60,8 @@ export function createClientWith(send: SendHttp, options: McpHttpClientOptions):
     retry: { ...DEFAULT_RETRY, ...options.retry },
     logger,
     send,
-  };
-  const streamable = () => new StreamableHttpClient({ ...common, resumeAttempts: 3, serverStream: options.serverStream ?? true });
-  const legacy = () => new LegacySseClient(common);
-  const connection: McpConnection =
-    options.transport === 'sse' ? legacy() : options.transport === 'streamable-http' ? streamable() : new AutoConnection(streamable(), legacy(), logger);
+    serverStream: options.serverStream ?? true,
+  });
   let nextId = 1;
 
   const toClassified = (value: object): ClassifiedMessage => {

@@ -1,37 +1,23 @@
 import type { McpConnection } from '../bridge/connection';
-import type { BridgeConfig } from '../config/config';
-import type { BackpressureGate, HttpRequest, HttpResponse } from '../http/http-types';
-import type { Logger } from '../log/logger';
+import type { TransportMode } from '../config/config';
 import { AutoConnection } from './auto-connection';
+import type { ClientOptions } from './client-options';
 import { LegacySseClient } from './legacy-sse-client';
 import { StreamableHttpClient } from './streamable-http-client';
 
-/** The transport client that `--transport` asks for. */
-export function createConnection(
-  config: BridgeConfig,
-  gate: BackpressureGate,
-  logger: Logger,
-  send: (request: HttpRequest) => Promise<HttpResponse>,
-): McpConnection {
-  const common = {
-    url: config.url,
-    headers: config.headers,
-    contentType: config.contentType,
-    timeoutMs: config.timeoutMs,
-    maxMessageBytes: config.maxMessageBytes,
-    retry: config.retry,
-    gate,
-    logger,
-    send,
-  };
-  const streamable = () => new StreamableHttpClient({ ...common, resumeAttempts: 3, serverStream: true });
-  const legacy = () => new LegacySseClient(common);
-  switch (config.transport) {
+/** How often a POST's SSE stream that dropped before its answer is resumed. */
+const RESUME_ATTEMPTS = 3;
+
+/** The transport client a transport mode asks for (the CLI's --transport, the library's option). */
+export function createConnection(transport: TransportMode, options: ClientOptions & { serverStream: boolean }): McpConnection {
+  const streamable = () => new StreamableHttpClient({ ...options, resumeAttempts: RESUME_ATTEMPTS });
+  const legacy = () => new LegacySseClient(options);
+  switch (transport) {
     case 'streamable-http':
       return streamable();
     case 'sse':
       return legacy();
     case 'auto':
-      return new AutoConnection(streamable(), legacy(), logger);
+      return new AutoConnection(streamable(), legacy(), options.logger);
   }
 }
