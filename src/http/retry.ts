@@ -21,7 +21,7 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNECTTIMEOUT', 'EAI_AGAIN', 'EN
 /**
  * Sends a request, again only where that cannot run it twice: after a network failure before any
  * response byte (refused, reset, connect timeout), and after 408/429/502/503/504, statuses by which
- * the server declines without running the request. Backoff is exponential with full jitter;
+ * the server declines without running the request. Backoff is exponential with jitter;
  * Retry-After (seconds or an HTTP date) is honoured. Once a response with any other status
  * arrives it is returned as is: nothing that reached the handler is ever re-sent. When attempts
  * run out, the last response or error stands.
@@ -32,8 +32,9 @@ export async function sendWithRetry(
   policy: RetryPolicy,
   logger: Logger,
 ): Promise<HttpResponse> {
-  let waited = 0;
-  for (let attempt = 1; ; attempt++) {
+  let attempt = 1;
+  let unreachable = 0;
+  for (;;) {
     let delayMs: number;
     try {
       const res = await send(request);
@@ -41,24 +42,26 @@ export async function sendWithRetry(
       res.body.discard();
       delayMs = retryAfterMs(res.headers['retry-after']) ?? backoffMs(attempt, policy);
       logger.info(`HTTP ${res.status}: retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.attempts})`);
+      attempt++;
     } catch (err) {
       if (request.signal.aborted) throw err;
       const code = errorCode(err);
       if (policy.patientConnect && code !== undefined && UNREACHABLE.has(code)) {
-        if (waited++ === 0) logger.warn(`${describeNetworkError(err)}: waiting for the server to come up`);
-        attempt--;
-        await sleep(Math.min(1000, backoffMs(waited, policy)), request.signal);
-        continue;
+        // Not an attempt: the server is not up yet. Poll at most once a second.
+        if (unreachable++ === 0) logger.warn(`${describeNetworkError(err)}: waiting for the server to come up`);
+        delayMs = Math.min(1000, backoffMs(unreachable, policy));
+      } else {
+        if (!isRetryableNetworkError(err) || attempt >= policy.attempts) throw err;
+        delayMs = backoffMs(attempt, policy);
+        logger.info(`${describeNetworkError(err)}: retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.attempts})`);
+        attempt++;
       }
-      if (!isRetryableNetworkError(err) || attempt >= policy.attempts) throw err;
-      delayMs = backoffMs(attempt, policy);
-      logger.info(`${describeNetworkError(err)}: retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.attempts})`);
     }
     await sleep(delayMs, request.signal);
   }
 }
 
-/** Exponential backoff with full jitter: uniform in [base/2, min(cap, base * 2^(n-1))]. */
+/** Exponential backoff with jitter: uniform in [base/2, min(cap, base * 2^(n-1))]. */
 export function backoffMs(attempt: number, policy: RetryPolicy): number {
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
   const floor = Math.min(ceiling, policy.baseMs / 2);
