@@ -6,28 +6,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CLI } from './cli-process';
+import { sleep, waitFor, within } from './wait';
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { sleep, waitFor, within };
 
-/** Polls `cond` every 10 ms; rejects after `timeoutMs` (a safety net, never an assertion on time). */
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 30000): Promise<void> {
-  const started = Date.now();
-  while (!cond()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out (${timeoutMs} ms) waiting for: ${what}`);
-    await sleep(10);
-  }
-}
 
-/** Rejects when `promise` takes longer than `ms` (safety net only). */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out (${ms} ms) waiting for: ${what}`)), ms);
-    }),
-  ]);
-}
+
 
 /** mulberry32: a small seeded PRNG, uniform in [0, 1). */
 export function prng(seed: number): () => number {

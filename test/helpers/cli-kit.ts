@@ -9,28 +9,12 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse, IncomingMessage } from 'node:http';
 import { CLI, runCli, type CliRun } from './cli-process';
 import { startServer, type Handler, type SeenRequest, type TestServer } from './http-server';
+import { sleep, waitFor, within } from './wait';
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { sleep, waitFor, within };
 
-/** Polls `cond` every 10 ms; rejects with `what` after `timeoutMs` (a safety net, not an assertion on time). */
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 20000): Promise<void> {
-  const started = Date.now();
-  while (!cond()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(10);
-  }
-}
 
-/** Rejects when `promise` takes longer than `ms` (safety net only). */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out (${ms} ms) waiting for: ${what}`)), ms);
-    }),
-  ]);
-}
+
 
 interface Closable {
   kill(): void;

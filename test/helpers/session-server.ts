@@ -1,5 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { SeenRequest } from './http-server';
+import { sleep, waitFor, within } from './wait';
+
+export { sleep, waitFor, within };
 
 /** What a fake MCP server answers to initialize. */
 export const initializeResult = (protocolVersion = '2025-06-18') => ({
@@ -32,17 +35,4 @@ export function kindOf(req: SeenRequest): string | undefined {
 export const postsSeen = (requests: SeenRequest[]) =>
   requests.filter((r) => r.method === 'POST').map((r) => [kindOf(r), r.headers['mcp-session-id']] as const);
 
-/** Resolves when `predicate` holds (checked every 10 ms); rejects after `timeoutMs`. */
-export function waitFor(predicate: () => boolean, what: string, timeoutMs = 10000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      if (predicate()) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
