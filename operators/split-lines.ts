@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LineTooLongError } from './errors';
+import { TextAccumulator } from './text-accumulator';
 import { exceedsUtf8, utf8Length } from './utf8-length';
 
 /** How much of an over-long line its error keeps: enough to find a leading JSON-RPC id. */
@@ -26,8 +27,8 @@ const CR = 13;
  * is emitted on completion.
  *
  * Cost is O(n) in total: each chunk is searched once, from where the previous search stopped,
- * and a line spanning many chunks is kept as a V8 rope (`+=` on strings that are never searched)
- * and flattened once when its LF arrives.
+ * and a line spanning many chunks is collected by a `TextAccumulator` (never searched again) and
+ * joined once when its LF arrives.
  */
 export function splitLines(options?: SplitLinesOptions & { onOversize?: 'error' }): OperatorFunction<string, string>;
 export function splitLines(options: SplitLinesOptions & { onOversize: 'emit' }): OperatorFunction<string, string | LineTooLongError>;
@@ -36,7 +37,7 @@ export function splitLines(options: SplitLinesOptions = {}): OperatorFunction<st
   const emitOversize = options.onOversize === 'emit';
   return (source) =>
     new Observable<string | LineTooLongError>((subscriber) => {
-      let pending = '';
+      const pending = new TextAccumulator();
       // UTF-8 size of `pending`, kept up to date fragment by fragment (each byte counted once).
       let pendingBytes = 0;
       // True while discarding the remainder of an over-long line (emit mode only).
@@ -67,8 +68,7 @@ export function splitLines(options: SplitLinesOptions = {}): OperatorFunction<st
             if (discarding) {
               discarding = false;
             } else {
-              const line = pending.length > 0 ? pending + chunk.slice(start, lf) : chunk.slice(start, lf);
-              pending = '';
+              const line = pending.length > 0 ? pending.take(chunk.slice(start, lf)) : chunk.slice(start, lf);
               pendingBytes = 0;
               if (!deliver(line)) return;
             }
@@ -77,12 +77,12 @@ export function splitLines(options: SplitLinesOptions = {}): OperatorFunction<st
           }
           if (start < chunk.length && !discarding) {
             const fragment = start === 0 ? chunk : chunk.slice(start);
-            pending += fragment;
+            pending.push(fragment);
             if (max !== Infinity) pendingBytes += utf8Length(fragment);
             // +1: a trailing CR may still turn out to be half of a CRLF.
             if (pendingBytes > max + 1) {
-              const head = pending;
-              pending = '';
+              const head = pending.head(HEAD_CHARS);
+              pending.clear();
               pendingBytes = 0;
               discarding = true;
               oversize(head);
@@ -94,8 +94,7 @@ export function splitLines(options: SplitLinesOptions = {}): OperatorFunction<st
         },
         complete() {
           if (pending.length > 0 && !discarding) {
-            const line = pending;
-            pending = '';
+            const line = pending.take();
             pendingBytes = 0;
             if (!deliver(line)) return;
           }

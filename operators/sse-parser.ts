@@ -1,4 +1,5 @@
 import { SseEventTooLargeError } from './errors';
+import { TextAccumulator } from './text-accumulator';
 import { utf8Length } from './utf8-length';
 
 /** One dispatched server-sent event. */
@@ -52,10 +53,10 @@ export class SseParser {
   private atStreamStart = true;
   /** The previous chunk ended in CR: an LF opening the next chunk belongs to it. */
   private afterCr = false;
-  private pending: string[] = [];
-  private pendingLength = 0;
-  /** UTF-8 bytes of pending[0, pendingCounted) and of data[0, dataCounted): see checkSize. */
-  private pendingCounted = 0;
+  /** The line that spans chunks so far. */
+  private readonly pending = new TextAccumulator();
+  /** UTF-8 bytes of `pending` once `pendingCounted`, and of data[0, dataCounted): see checkSize. */
+  private pendingCounted = false;
   private pendingBytes = 0;
   private dataCounted = 0;
   private dataBytes = 0;
@@ -89,15 +90,14 @@ export class SseParser {
     }
     let cr = chunk.indexOf('\r', pos);
     let lf = chunk.indexOf('\n', pos);
+    if (cr === -1) {
+      pos = this.feedLf(chunk, pos, lf);
+      lf = -1;
+    }
     while (cr !== -1 || lf !== -1) {
       const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
       if (this.pending.length > 0) {
-        this.pending.push(chunk.slice(pos, end));
-        const line = this.pending.join('');
-        this.pending = [];
-        this.pendingLength = 0;
-        this.pendingCounted = 0;
-        this.pendingBytes = 0;
+        const line = this.takePending(chunk.slice(pos, end));
         this.line(line, 0, line.length);
       } else {
         this.line(chunk, pos, end);
@@ -113,22 +113,64 @@ export class SseParser {
     if (pos < chunk.length) {
       const rest = pos === 0 ? chunk : chunk.slice(pos);
       this.pending.push(rest);
-      this.pendingLength += rest.length;
-      this.checkSize();
+      this.checkSize(rest);
     }
+  }
+
+  /**
+   * The common case, a chunk without CR and no line pending: lines end at LF only, `data:` lines
+   * are recognised by their prefix and a lone `data:` line followed by a blank line is dispatched
+   * without going through `line` twice. Returns where the unterminated rest of the chunk starts.
+   */
+  private feedLf(chunk: string, pos: number, lf: number): number {
+    if (lf !== -1 && this.pending.length > 0) {
+      const line = this.takePending(chunk.slice(pos, lf));
+      this.line(line, 0, line.length);
+      pos = lf + 1;
+      lf = chunk.indexOf('\n', pos);
+    }
+    while (lf !== -1) {
+      if (lf === pos) {
+        this.dispatch();
+      } else if (isData(chunk, pos) && chunk.charCodeAt(pos + 4) === COLON) {
+        const valueStart = chunk.charCodeAt(pos + 5) === SPACE ? pos + 6 : pos + 5;
+        const value = valueStart >= lf ? '' : chunk.slice(valueStart, lf);
+        this.data = this.dataLines === 0 ? value : this.data + '\n' + value;
+        this.dataLines++;
+        this.checkSize();
+        if (chunk.charCodeAt(lf + 1) === LF) {
+          this.dispatch();
+          lf++;
+        }
+      } else if (isId(chunk, pos) && chunk.charCodeAt(pos + 2) === COLON) {
+        const valueStart = chunk.charCodeAt(pos + 3) === SPACE ? pos + 4 : pos + 3;
+        this.setId(valueStart >= lf ? '' : chunk.slice(valueStart, lf));
+      } else if (isEvent(chunk, pos) && chunk.charCodeAt(pos + 5) === COLON) {
+        const valueStart = chunk.charCodeAt(pos + 6) === SPACE ? pos + 7 : pos + 6;
+        this.eventType = valueStart >= lf ? '' : chunk.slice(valueStart, lf);
+      } else {
+        this.line(chunk, pos, lf);
+      }
+      pos = lf + 1;
+      lf = chunk.indexOf('\n', pos);
+    }
+    return pos;
   }
 
   /** End of stream: the unterminated last line is processed and an open event dispatched. */
   end(): void {
     if (this.pending.length > 0) {
-      const line = this.pending.join('');
-      this.pending = [];
-      this.pendingLength = 0;
-      this.pendingCounted = 0;
-      this.pendingBytes = 0;
+      const line = this.takePending();
       this.line(line, 0, line.length);
     }
     this.dispatch();
+  }
+
+  /** The line that spanned chunks, ending with `last`, joined once; the pending state is cleared. */
+  private takePending(last = ''): string {
+    this.pendingCounted = false;
+    this.pendingBytes = 0;
+    return this.pending.take(last);
   }
 
   /** Processes `text[start, end)`, one line without its terminator. */
@@ -169,14 +211,18 @@ export class SseParser {
         }
         return;
       case 2:
-        if (isId(text, start) && value.indexOf('\0') === -1) {
-          this.idBuffer = value;
-          this.eventId = value;
-        }
+        if (isId(text, start)) this.setId(value);
         return;
       default:
         return; // unknown fields are ignored
     }
+  }
+
+  /** An `id` field: ignored when it contains NUL, else both the event's id and the last event ID. */
+  private setId(value: string): void {
+    if (value.indexOf('\0') !== -1) return;
+    this.idBuffer = value;
+    this.eventId = value;
   }
 
   private dispatch(): void {
@@ -201,18 +247,22 @@ export class SseParser {
    * The cap is in UTF-8 bytes. Nothing is counted while the event is under a third of it (3 bytes
    * per UTF-16 unit at most); past that, each character is counted once, incrementally.
    */
-  private checkSize(): void {
-    const units = this.pendingLength + this.data.length;
+  private checkSize(fresh = ''): void {
+    const units = this.pending.length + this.data.length;
     if (units * 3 <= this.max) return;
     if (units <= this.max) {
       this.dataBytes += utf8Length(this.data, this.dataCounted);
       this.dataCounted = this.data.length;
-      for (; this.pendingCounted < this.pending.length; this.pendingCounted++) this.pendingBytes += utf8Length(this.pending[this.pendingCounted]);
+      // Only `fresh` (the fragment just pushed) is new since the last check, once counting began.
+      if (this.pendingCounted) this.pendingBytes += utf8Length(fresh);
+      else if (this.pending.length > 0) {
+        this.pendingBytes = this.pending.utf8Length();
+        this.pendingCounted = true;
+      }
       if (this.dataBytes + this.pendingBytes <= this.max) return;
     }
-    this.pending = [];
-    this.pendingLength = 0;
-    this.pendingCounted = 0;
+    this.pending.clear();
+    this.pendingCounted = false;
     this.pendingBytes = 0;
     this.data = '';
     this.dataLines = 0;
