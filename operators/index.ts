@@ -7,6 +7,8 @@ export { splitLines, type SplitLinesOptions } from './split-lines';
 export { parseNdjson } from './parse-ndjson';
 export { parseSse } from './parse-sse';
 export { SseParser, type SseEvent, type SseCursor, type SseParserOptions } from './sse-parser';
+export { parseSseBytes } from './parse-sse-bytes';
+export { SseByteParser, type SseByteEvent } from './sse-byte-parser';
 export { parseJsonRpc } from './parse-json-rpc';
 export * from './json-rpc';
 export * from './errors';

@@ -49,12 +49,20 @@ export const ErrorCode = {
  * A message classified once, so that every later decision is an exhaustive `match` on `kind`.
  * `text` is the message's own text (trimmed), forwarded as is rather than re-serialised.
  */
-export type ClassifiedMessage =
+export type ClassifiedMessage = (
   | { kind: 'request'; id: JsonRpcId; method: string; message: JsonRpcRequest; text: string }
   | { kind: 'notification'; method: string; message: JsonRpcNotification; text: string }
   | { kind: 'response'; id: JsonRpcId | null; message: JsonRpcResponse; text: string }
   | { kind: 'batch'; items: unknown[]; text: string }
-  | { kind: 'invalid'; id: JsonRpcId | null; error: JsonRpcErrorResponse; text: string };
+  | { kind: 'invalid'; id: JsonRpcId | null; error: JsonRpcErrorResponse; text: string }
+) & {
+  /**
+   * The same message as the UTF-8 bytes it arrived in, when they can be forwarded as they are:
+   * one line, valid UTF-8, no blanks around it. A writer that takes bytes should prefer these to
+   * `text` (no re-encoding). Segments are views into the received chunks.
+   */
+  raw?: readonly Uint8Array[];
+};
 
 /** A map key for an id that keeps 1 and "1" apart (JSON-RPC ids match by type and value). */
 export function idKey(id: JsonRpcId): string {

@@ -3,7 +3,7 @@ import { match, P } from 'ts-pattern';
 import { errorResponse, ErrorCode, idKey, type ClassifiedMessage, type JsonRpcId } from '../../operators';
 import type { Logger } from '../log/logger';
 import { HttpStatusError, NoResponseError } from '../http/errors';
-import type { LineWriter } from '../stdio/line-writer';
+import type { LineWriter, OutputLine } from '../stdio/line-writer';
 import type { McpConnection } from './connection';
 import { errorForRequest, ShutdownError } from './error-response';
 
@@ -50,7 +50,7 @@ export class Bridge {
   private queueWaiters: Array<() => void> = [];
   private readonly stopAll$ = new Subject<void>();
   /** Notifications and the host's answers: sent in their own lane, outside the request slots. */
-  private readonly oneWay$ = new Subject<Observable<string>>();
+  private readonly oneWay$ = new Subject<Observable<OutputLine>>();
 
   constructor(
     private readonly connection: McpConnection,
@@ -80,7 +80,7 @@ export class Bridge {
         takeUntil(stopInput$),
         tap({ complete: startDeadline, finalize: () => this.oneWay$.complete() }),
         map((m) => this.admit(m)),
-        filter((work): work is Observable<string> => work !== undefined),
+        filter((work): work is Observable<OutputLine> => work !== undefined),
         mergeMap((work) => work, this.options.concurrency),
       );
       // One-way messages have their own lane: a host's answer to a sampling request must never
@@ -115,7 +115,7 @@ export class Bridge {
   }
 
   /** Decides, in stdin order, what a host message becomes; returns the work for a slot, if any. */
-  private admit(m: ClassifiedMessage): Observable<string> | undefined {
+  private admit(m: ClassifiedMessage): Observable<OutputLine> | undefined {
     return match(m)
       .with({ kind: 'invalid' }, (bad) => {
         this.logger.warn(`invalid message from the host: ${bad.error.error.message}`);
@@ -142,7 +142,7 @@ export class Bridge {
   }
 
   /** Counts a message as queued until a slot picks it up (stdin backpressure). */
-  private queue(work: Observable<string>): Observable<string> {
+  private queue(work: Observable<OutputLine>): Observable<OutputLine> {
     this.queued++;
     return defer(() => {
       this.queued--;
@@ -155,20 +155,20 @@ export class Bridge {
     });
   }
 
-  private request(req: Extract<ClassifiedMessage, { kind: 'request' }>): Observable<string> {
+  private request(req: Extract<ClassifiedMessage, { kind: 'request' }>): Observable<OutputLine> {
     const key = idKey(req.id);
     if (this.jobs.has(key)) this.logger.warn(`request id ${JSON.stringify(req.id)} is already in flight; the host reused it`);
     this.answeredIds.delete(key);
     const job: Job = { id: req.id, method: req.method, answered: false, cancelled: false, expired: false, stop$: new Subject<void>() };
     this.jobs.set(key, job);
-    const answer = (line: string): string => {
+    const answer = (line: OutputLine): OutputLine => {
       job.answered = true;
       this.remember(key);
       return line;
     };
     const work = defer(() => (job.cancelled || job.answered || job.expired ? EMPTY : this.connection.send(req))).pipe(
       takeUntil(job.stop$),
-      map((reply) => (reply.kind === 'response' && reply.id === req.id ? answer(reply.text) : reply.text)),
+      map((reply) => (reply.kind === 'response' && reply.id === req.id ? answer(lineOf(reply)) : lineOf(reply))),
       catchError((err: unknown) => {
         if (job.cancelled || job.answered) return EMPTY;
         this.logFailure(req.method, req.id, err);
@@ -186,10 +186,10 @@ export class Bridge {
   }
 
   /** Notifications and the host's answers to server requests: failures are only logged. */
-  private oneWay(msg: ClassifiedMessage): Observable<string> {
+  private oneWay(msg: ClassifiedMessage): Observable<OutputLine> {
     const what = msg.kind === 'notification' ? msg.method : `response to ${JSON.stringify(msg.kind === 'response' ? msg.id : null)}`;
     return this.connection.send(msg).pipe(
-      map((reply) => reply.text),
+      map(lineOf),
       takeUntil(this.stopAll$),
       catchError((err: unknown) => {
         this.logger.warn(`${what} was not delivered: ${(err as Error).message}`);
@@ -210,7 +210,7 @@ export class Bridge {
       if (job && !job.answered && !job.cancelled) {
         job.answered = true;
         this.remember(key);
-        this.writer.write(m.text);
+        this.writer.write(lineOf(m));
         job.stop$.next();
         return;
       }
@@ -219,7 +219,7 @@ export class Bridge {
         return;
       }
     }
-    this.writer.write(m.text);
+    this.writer.write(lineOf(m));
   }
 
   private remember(key: string): void {
@@ -260,3 +260,7 @@ export class Bridge {
   }
 }
 
+/** What goes to stdout for a server message: its original bytes when they can go as they are. */
+function lineOf(m: ClassifiedMessage): OutputLine {
+  return m.raw ?? m.text;
+}

@@ -42,6 +42,11 @@ export interface ResponseBody {
   chunks(gate?: BackpressureGate, release?: () => ReleaseMode): Observable<Uint8Array>;
   /** The same bytes decoded as UTF-8 text, incrementally, with the runtime's fastest decoder. */
   text(gate?: BackpressureGate, release?: () => ReleaseMode): Observable<string>;
+  /**
+   * Decodes complete UTF-8 content held in segments (`length` bytes in all; invalid bytes become
+   * U+FFFD) with the runtime's fastest decoder: a JSON body, or one SSE event's data.
+   */
+  decode(segments: readonly Uint8Array[], length: number): string;
   /** Reads and drops the rest: for bodies nobody needs (202, 405) on a keep-alive connection. */
   discard(): void;
   /** Aborts the body. */

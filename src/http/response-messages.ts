@@ -4,15 +4,15 @@ import {
   FrameTooLargeError,
   classifyValue,
   parseNdjson,
-  parseSse,
+  parseSseBytes,
   splitLines,
   type ClassifiedMessage,
+  type SseByteEvent,
   type SseCursor,
-  type SseEvent,
 } from '../../operators';
 import { UpstreamProtocolError } from './errors';
 import { jsonArrayItems } from './json-array-items';
-import type { BackpressureGate, HttpResponse, ReleaseMode } from './http-types';
+import type { BackpressureGate, HttpResponse, ReleaseMode, ResponseBody } from './http-types';
 
 /** How a response body carries messages. */
 export type BodyFormat = 'none' | 'sse' | 'json' | 'ndjson';
@@ -59,16 +59,43 @@ export function responseMessages(res: HttpResponse, options: ReadOptions): Obser
       return new Observable<ClassifiedMessage>((s) => s.complete());
     })
     .with('sse', () =>
-      text().pipe(
-        parseSse({ maxEventBytes: max, cursor: options.cursor }),
+      // Framed on the bytes: each event's data stays in the received chunks, is decoded once for
+      // JSON.parse, and can be written out as it came (see sseMessage).
+      bytes().pipe(
+        parseSseBytes({ maxEventBytes: max, cursor: options.cursor }),
         // Only `message` events carry JSON-RPC; an empty data payload carries nothing.
-        filter((e: SseEvent) => (e.event === undefined || e.event === 'message') && e.data.trim().length > 0),
-        map((e) => toMessage(e.data)),
+        filter((e) => (e.event === undefined || e.event === 'message') && !isBlank(e, res.body)),
+        map((e) => sseMessage(e, res.body)),
       ),
     )
-    .with('json', () => bytes().pipe(readWhole(max), concatMap(jsonBodyMessages)))
+    .with('json', () => bytes().pipe(readWhole(max), concatMap((body) => jsonBodyMessages(body, res.body))))
     .with('ndjson', () => text().pipe(splitLines({ maxLineBytes: max }), parseNdjson(), map(toMessage)))
     .exhaustive();
+}
+
+/**
+ * One SSE event's message. Its bytes are attached as `raw` when they spell exactly `text`: one
+ * data line (no LF inside), nothing trimmed, and valid UTF-8 (an invalid byte would have decoded
+ * to U+FFFD; a genuine U+FFFD just takes the text path). Writing them saves re-encoding the text,
+ * and a large message is then held as its bytes, its text and its parsed value, not once more.
+ */
+function sseMessage(e: SseByteEvent, body: ResponseBody): ClassifiedMessage {
+  const data = body.decode(e.data, e.dataBytes);
+  const message = toMessage(data);
+  if (e.dataLines === 1 && message.text.length === data.length && data.indexOf('\uFFFD') === -1) message.raw = e.data;
+  return message;
+}
+
+/** Whether an event's data is empty or blank (as `String.prototype.trim` sees blanks). */
+function isBlank(e: SseByteEvent, body: ResponseBody): boolean {
+  for (const segment of e.data) {
+    for (let i = 0; i < segment.length; i++) {
+      const byte = segment[i]!;
+      if (byte >= 0x80) return body.decode(e.data, e.dataBytes).trim().length === 0; // maybe Unicode blanks
+      if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0b && byte !== 0x0c && byte !== 0x0d) return false;
+    }
+  }
+  return true;
 }
 
 /** Validates one message text and classifies it; the text is kept (folded to one line). */
@@ -108,10 +135,16 @@ export function snippet(text: string, max = 1024): string {
   return text.length > max ? text.slice(0, max) + '…' : text;
 }
 
+/** A body read whole: its chunks and their total size. */
+interface WholeBody {
+  chunks: Uint8Array[];
+  size: number;
+}
+
 /** Collects a body whole (a JSON document is only complete at its end), capped. */
-function readWhole(max: number): OperatorFunction<Uint8Array, string> {
+function readWhole(max: number): OperatorFunction<Uint8Array, WholeBody> {
   return (source) =>
-    new Observable<string>((subscriber) => {
+    new Observable<WholeBody>((subscriber) => {
       const chunks: Uint8Array[] = [];
       let size = 0;
       return source.subscribe({
@@ -124,7 +157,7 @@ function readWhole(max: number): OperatorFunction<Uint8Array, string> {
           subscriber.error(err);
         },
         complete() {
-          subscriber.next(decodeWhole(chunks, size));
+          subscriber.next({ chunks, size });
           subscriber.complete();
         },
       });
@@ -135,11 +168,17 @@ function readWhole(max: number): OperatorFunction<Uint8Array, string> {
  * The messages of a JSON body: one message, each element of a batch array (its text as written,
  * so that big integers and number spellings survive), or none when the body is empty.
  */
-function jsonBodyMessages(body: string): ClassifiedMessage[] {
-  const text = body.trim();
+function jsonBodyMessages(whole: WholeBody, body: ResponseBody): ClassifiedMessage[] {
+  const decoded = body.decode(whole.chunks, whole.size);
+  const text = decoded.trim();
   if (text.length === 0) return [];
   const value = parseServerJson(text);
-  if (!Array.isArray(value)) return [classified(value, text)];
+  if (!Array.isArray(value)) {
+    const message = classified(value, text);
+    // As for SSE (see sseMessage): a compact body with nothing to trim is forwarded as its bytes.
+    if (message.text.length === decoded.length && decoded.indexOf('\uFFFD') === -1) message.raw = whole.chunks;
+    return [message];
+  }
   const found = jsonArrayItems(text);
   const texts = found.length === value.length ? found : value.map((item) => JSON.stringify(item));
   return value.map((item, i) => classified(item, texts[i]!));

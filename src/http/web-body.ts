@@ -55,6 +55,14 @@ export class WebResponseBody implements ResponseBody {
     return this.chunks(gate, release).pipe(decodeUtf8());
   }
 
+  decode(segments: readonly Uint8Array[]): string {
+    const decoder = new TextDecoder();
+    if (segments.length === 1) return decoder.decode(segments[0]);
+    let text = '';
+    for (const segment of segments) text += decoder.decode(segment, { stream: true });
+    return text + decoder.decode();
+  }
+
   discard(): void {
     if (this.stream && !this.stream.locked) void drain(this.stream.getReader());
   }

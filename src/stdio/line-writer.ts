@@ -10,6 +10,13 @@ import type { Writable } from 'node:stream';
  */
 /** Lines at least this long (UTF-16 units) are not concatenated with their newline. */
 const LARGE_LINE = 64 * 1024;
+const NEWLINE = Uint8Array.of(0x0a);
+
+/**
+ * One line to write, without its newline: text, or UTF-8 bytes in segments (a message forwarded
+ * as it arrived; see ClassifiedMessage.raw), which are written without being copied or encoded.
+ */
+export type OutputLine = string | readonly Uint8Array[];
 
 export class LineWriter {
   private drainPromise: Promise<void> | undefined;
@@ -27,12 +34,13 @@ export class LineWriter {
     return this.closed;
   }
 
-  write(line: string): void {
+  write(line: OutputLine): void {
     if (this.closed) return;
     this.lines++;
     // A large line is written as is and its newline after it: `line + '\n'` would copy it once more.
     let ok: boolean;
-    if (line.length < LARGE_LINE) ok = this.out.write(line + '\n');
+    if (typeof line !== 'string') ok = this.writeSegments(line);
+    else if (line.length < LARGE_LINE) ok = this.out.write(line + '\n');
     else {
       const first = this.out.write(line);
       ok = this.out.write('\n') && first;
@@ -49,6 +57,15 @@ export class LineWriter {
         this.out.on('close', done);
       });
     }
+  }
+
+  /** Corked, so that the segments and the newline leave in one writev. */
+  private writeSegments(segments: readonly Uint8Array[]): boolean {
+    this.out.cork();
+    for (const segment of segments) this.out.write(segment);
+    const ok = this.out.write(NEWLINE);
+    this.out.uncork();
+    return ok;
   }
 
   /** Undefined while stdout takes more; a promise that resolves on 'drain' while it is full. */

@@ -111,6 +111,34 @@ describe('response content types', () => {
     ]);
   });
 
+  test('bytes that cannot go out as they came are re-encoded: invalid UTF-8 becomes U+FFFD, blanks are trimmed', async () => {
+    // Valid, compact messages are written as the bytes the server sent; these three are not.
+    const invalid = Buffer.concat([Buffer.from('{"jsonrpc":"2.0","method":"notifications/message","params":{"data":"a'), Buffer.of(0xff), Buffer.from('b"}}')]);
+    const genuine = '{"jsonrpc":"2.0","method":"notifications/message","params":{"data":"\uFFFD é 😀"}}';
+    const sse = Buffer.concat([
+      Buffer.from('data: '),
+      invalid,
+      Buffer.from('\n\ndata:   '),
+      Buffer.from(genuine),
+      Buffer.from(' \t\n\n'),
+      Buffer.from('data: {"jsonrpc":"2.0","id":1,"result":{}}\n\n'),
+    ]);
+    const json = Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":2,"result":{"t":"a'), Buffer.of(0xff), Buffer.from('b"}}')]);
+    const server = await h.mcpServer((r, res) => {
+      const id = (r.json as { id: number }).id;
+      if (id === 1) reply(res, 200, 'text/event-stream', sse);
+      else reply(res, 200, 'application/json', json);
+    });
+    const run = h.cli(['--url', server.url, '--concurrency', '1']);
+    run.send(req(1));
+    run.send(req(2));
+    run.end();
+    expect(await exitOf(run)).toEqual({ code: 0, signal: null });
+    const replaced = '{"jsonrpc":"2.0","method":"notifications/message","params":{"data":"a\uFFFDb"}}';
+    const expected = [replaced, genuine, '{"jsonrpc":"2.0","id":1,"result":{}}', '{"jsonrpc":"2.0","id":2,"result":{"t":"a\uFFFDb"}}'].join('\n') + '\n';
+    expect(run.stdoutBytes().toString('hex')).toBe(Buffer.from(expected, 'utf8').toString('hex'));
+  });
+
   test('application/x-ndjson: several messages, the last one without a newline', async () => {
     const lines = [progress('n', 1), progress('n', 2), result(5, { nd: true })].map(text);
     const server = await h.mcpServer((_r, res) => reply(res, 200, 'application/x-ndjson', `${lines[0]}\n\n${lines[1]}\r\n${lines[2]}`));

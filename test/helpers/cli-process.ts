@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 
 /** The built CLI (npm test builds dist/ first, in `pretest`). */
 export const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
@@ -8,6 +9,8 @@ export interface CliRun {
   child: ChildProcessWithoutNullStreams;
   /** Complete stdout lines so far. */
   lines: string[];
+  /** Every byte written to stdout so far, as written (lines are decoded, replacing invalid UTF-8). */
+  stdoutBytes(): Buffer;
   stderr: () => string;
   send(message: unknown): void;
   sendRaw(text: string): void;
@@ -30,9 +33,11 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRun
   let partial = '';
   let stderr = '';
   const waiters: Array<() => void> = [];
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
+  const stdoutChunks: Buffer[] = [];
+  const decoder = new StringDecoder('utf8');
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdoutChunks.push(chunk);
+    const parts = (partial + decoder.write(chunk)).split('\n');
     partial = parts.pop()!;
     lines.push(...parts);
     for (const w of waiters.splice(0)) w();
@@ -47,6 +52,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRun
   return {
     child,
     lines,
+    stdoutBytes: () => Buffer.concat(stdoutChunks),
     stderr: () => stderr,
     send: (message) => child.stdin.write(JSON.stringify(message) + '\n'),
     sendRaw: (text) => child.stdin.write(text),
