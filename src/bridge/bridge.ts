@@ -168,7 +168,16 @@ export class Bridge {
     };
     const work = defer(() => (job.cancelled || job.answered || job.expired ? EMPTY : this.connection.send(req))).pipe(
       takeUntil(job.stop$),
-      map((reply) => (reply.kind === 'response' && reply.id === req.id ? answer(lineOf(reply)) : lineOf(reply))),
+      map((reply): OutputLine | undefined => {
+        if (reply.kind !== 'response' || reply.id === null) return lineOf(reply);
+        if (reply.id !== req.id) {
+          // Another request's answer on this stream (or a stray): it must count once, for its own id.
+          this.serverMessage(reply);
+          return undefined;
+        }
+        return job.answered ? undefined : answer(lineOf(reply));
+      }),
+      filter((line): line is OutputLine => line !== undefined),
       catchError((err: unknown) => {
         if (job.cancelled || job.answered) return EMPTY;
         this.logFailure(req.method, req.id, err);
@@ -199,9 +208,10 @@ export class Bridge {
   }
 
   /**
-   * A message from the GET stream. An answer to a request still in flight (a server that answers
-   * on the wrong stream, or a resumed one) counts as that request's answer and ends it; a second
-   * answer to an id already answered is dropped, so that the host never sees two.
+   * A message from the GET stream, or an answer that came on another request's stream. An answer
+   * to a request still in flight counts as that request's answer and ends it; an answer to an id
+   * already answered, cancelled, or never sent by the host is dropped, so that the host never sees
+   * two answers for one id, nor one it did not ask for.
    */
   private serverMessage(m: ClassifiedMessage): void {
     if (m.kind === 'response' && m.id !== null) {
@@ -214,10 +224,12 @@ export class Bridge {
         job.stop$.next();
         return;
       }
-      if (this.answeredIds.has(key) || job?.cancelled) {
-        this.logger.warn(`dropped a second answer from the server for request ${JSON.stringify(m.id)}`);
-        return;
-      }
+      this.logger.warn(
+        this.answeredIds.has(key) || job?.cancelled
+          ? `dropped a second answer from the server for request ${JSON.stringify(m.id)}`
+          : `dropped an answer from the server for id ${JSON.stringify(m.id)}, which no request of the host carries`,
+      );
+      return;
     }
     this.writer.write(lineOf(m));
   }
