@@ -169,12 +169,7 @@ export class Bridge {
     const work = defer(() => (job.cancelled || job.answered || job.expired ? EMPTY : this.connection.send(req))).pipe(
       takeUntil(job.stop$),
       map((reply): OutputLine | undefined => {
-        if (reply.kind !== 'response' || reply.id === null) return lineOf(reply);
-        if (reply.id !== req.id) {
-          // Another request's answer on this stream (or a stray): it must count once, for its own id.
-          this.serverMessage(reply);
-          return undefined;
-        }
+        if (reply.kind !== 'response' || reply.id !== req.id) return this.otherMessage(reply);
         return job.answered ? undefined : answer(lineOf(reply));
       }),
       filter((line): line is OutputLine => line !== undefined),
@@ -198,13 +193,24 @@ export class Bridge {
   private oneWay(msg: ClassifiedMessage): Observable<OutputLine> {
     const what = msg.kind === 'notification' ? msg.method : `response to ${JSON.stringify(msg.kind === 'response' ? msg.id : null)}`;
     return this.connection.send(msg).pipe(
-      map(lineOf),
+      map((reply) => this.otherMessage(reply)),
+      filter((line): line is OutputLine => line !== undefined),
       takeUntil(this.stopAll$),
       catchError((err: unknown) => {
         this.logger.warn(`${what} was not delivered: ${(err as Error).message}`);
         return EMPTY;
       }),
     );
+  }
+
+  /**
+   * A message on a POST stream that is not the answer to that POST: forwarded, unless it is an
+   * answer (with an id), which goes through `serverMessage` to count once, for its own id.
+   */
+  private otherMessage(m: ClassifiedMessage): OutputLine | undefined {
+    if (m.kind !== 'response' || m.id === null) return lineOf(m);
+    this.serverMessage(m);
+    return undefined;
   }
 
   /**

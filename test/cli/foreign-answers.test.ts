@@ -57,3 +57,25 @@ describe('answers that carry another id', () => {
     expect(lines[0]).toMatchObject({ jsonrpc: '2.0', id: 1, error: { code: expect.any(Number) } });
   });
 });
+
+describe('answers on the stream of a notification', () => {
+  test("a server that answers a request on a notification's POST: counted once, for that request", async () => {
+    const server = await h.mcpServer(async (r, res) => {
+      const message = r.json as { id?: number; method: string };
+      if (message.id === undefined) {
+        // The notification's POST: an answer to request 1 where a 202 belongs.
+        reply(res, 200, 'application/json', JSON.stringify(result(1, { from: 'notification stream' })));
+        return;
+      }
+      await sleep(400);
+      reply(res, 200, 'application/json', JSON.stringify(result(1, { from: 'own stream' })));
+    });
+    const run = h.cli(['--url', server.url]);
+    run.send(req(1));
+    await sleep(100);
+    run.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 't', progress: 1 } });
+    run.end();
+    expect(await exitOf(run)).toEqual({ code: 0, signal: null });
+    expect(run.lines.map(parseLine)).toEqual([result(1, { from: 'notification stream' })]);
+  });
+});
