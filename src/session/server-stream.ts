@@ -15,12 +15,18 @@ export interface ServerStreamOptions {
   maxFailures?: number;
 }
 
+/** Floor on any reconnect delay: a server's `retry: 0` must not turn into a busy loop of GETs. */
+const MIN_RECONNECT_MS = 250;
+const MAX_BACKOFF_MS = 30_000;
+
 /**
  * The GET event stream that carries server-initiated messages (sampling, elicitation, roots,
  * pings, logs, list changes). Reconnects when it ends or drops, with Last-Event-ID when the
- * server gave event ids, after the server's `retry` time or an exponential backoff; stops for
- * good on 405 (the server offers no such stream) and on 404 (the session is gone: the next
- * request recovers it and starts a new stream).
+ * server gave event ids, after the server's `retry` time (1 s by default, 250 ms at least), or
+ * longer after failed connects and after connections that ended without a message (exponential
+ * backoff up to 30 s: a server that accepts and closes at once is not hammered); stops for good
+ * on 405 (the server offers no such stream) and on 404 (the session is gone: the next request
+ * recovers it and starts a new stream).
  */
 export class ServerStream {
   private controller: AbortController | undefined;
@@ -48,6 +54,8 @@ export class ServerStream {
     const { logger } = this.options;
     const maxFailures = this.options.maxFailures ?? 8;
     let failures = 0;
+    /** Consecutive connections that ended without delivering a message. */
+    let quiet = 0;
     while (!signal.aborted) {
       const headers: Record<string, string> = { ...this.options.headers(), Accept: 'text/event-stream' };
       if (this.cursor.lastEventId !== '') headers['Last-Event-ID'] = this.cursor.lastEventId;
@@ -75,17 +83,25 @@ export class ServerStream {
         continue;
       }
       failures = 0;
-      await this.read(res, signal);
+      const delivered = await this.read(res, signal);
       if (signal.aborted) return;
-      await this.pause(1, signal);
+      quiet = delivered > 0 ? 0 : quiet + 1;
+      await this.pause(quiet, signal);
     }
   }
 
-  /** Reads one connection to its end; a drop is logged and leads to a reconnect. */
-  private read(res: HttpResponse, signal: AbortSignal): Promise<void> {
+  /**
+   * Reads one connection to its end and resolves with the number of messages it delivered; a
+   * drop is logged and leads to a reconnect.
+   */
+  private read(res: HttpResponse, signal: AbortSignal): Promise<number> {
+    let delivered = 0;
     return new Promise((resolve) => {
       const sub = responseMessages(res, { maxMessageBytes: this.options.maxMessageBytes, gate: this.options.gate, cursor: this.cursor }).subscribe({
-        next: (m) => this.options.onMessage(m),
+        next: (m) => {
+          delivered++;
+          this.options.onMessage(m);
+        },
         error: (err: unknown) => {
           this.options.logger.debug(`GET stream dropped: ${(err as Error).message}`);
           done();
@@ -98,14 +114,19 @@ export class ServerStream {
       };
       const done = () => {
         signal.removeEventListener('abort', onAbort);
-        resolve();
+        resolve(delivered);
       };
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 
-  private pause(failures: number, signal: AbortSignal): Promise<void> {
-    const ms = this.cursor.retryMs ?? Math.min(1000 * 1.5 ** (failures - 1), 30_000);
+  /**
+   * Waits before the next connect: the server's `retry` (or 1 s), and after `setbacks` failed or
+   * empty connections in a row at least the backoff for that many.
+   */
+  private pause(setbacks: number, signal: AbortSignal): Promise<void> {
+    const backoff = setbacks > 0 ? Math.min(1000 * 1.5 ** (setbacks - 1), MAX_BACKOFF_MS) : 0;
+    const ms = Math.max(this.cursor.retryMs ?? 1000, backoff, MIN_RECONNECT_MS);
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

@@ -130,4 +130,30 @@ describe('GET stream for server-initiated messages', () => {
     expect(cli.lines).toEqual([INIT_ANSWER, JSON.stringify(result(1, {}))]);
     expect(srv.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
   });
+
+  test('a GET stream that the server closes at once with retry: 0 is reopened with a backoff, not in a busy loop', async () => {
+    srv = await startServer((req, res) => {
+      const m = req.json;
+      if (req.method === 'DELETE') return void res.writeHead(200).end();
+      if (req.method === 'GET') {
+        sse(res);
+        return void res.end('retry: 0\n\n');
+      }
+      if (m?.method === 'initialize') return json(res, result(m.id, initializeResult()), 200, { 'Mcp-Session-Id': 's1' });
+      if (m?.method === 'notifications/initialized') return void res.writeHead(202).end();
+      res.writeHead(400).end();
+    });
+    cli = runCli(['--url', srv.url]);
+    cli.send(INITIALIZE);
+    cli.send(INITIALIZED);
+    await waitFor(() => srv!.requests.some((r) => r.method === 'GET'), 'the first GET');
+    await sleep(3000);
+    // Empty connections back off (1 s, 1.5 s, ...): 2 or 3 GETs in 3 s; retry: 0 honoured as is
+    // would have made thousands.
+    const gets = srv.requests.filter((r) => r.method === 'GET').length;
+    expect(gets).toBeGreaterThanOrEqual(2);
+    expect(gets).toBeLessThanOrEqual(4);
+    cli.end();
+    expect((await cli.exited).code).toBe(0);
+  });
 });
