@@ -1,4 +1,5 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { pushParserOperator } from './push-parser';
 import { SseByteParser, type SseByteEvent } from './sse-byte-parser';
 import type { SseParserOptions } from './sse-parser';
 
@@ -14,29 +15,5 @@ import type { SseParserOptions } from './sse-parser';
  * joined data, in bytes) errors the stream with `SseEventTooLargeError`.
  */
 export function parseSseBytes(options: SseParserOptions = {}): OperatorFunction<Uint8Array, SseByteEvent> {
-  return (source) =>
-    new Observable<SseByteEvent>((subscriber) => {
-      const parser = new SseByteParser((event) => subscriber.next(event), options);
-      return source.subscribe({
-        next(chunk) {
-          try {
-            parser.feed(chunk);
-          } catch (err) {
-            subscriber.error(err);
-          }
-        },
-        error(err: unknown) {
-          subscriber.error(err);
-        },
-        complete() {
-          try {
-            parser.end();
-          } catch (err) {
-            subscriber.error(err);
-            return;
-          }
-          subscriber.complete();
-        },
-      });
-    });
+  return pushParserOperator<Uint8Array, SseByteEvent>((emit) => new SseByteParser(emit, options));
 }

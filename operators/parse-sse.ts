@@ -1,4 +1,5 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { pushParserOperator } from './push-parser';
 import { SseParser, type SseEvent, type SseParserOptions } from './sse-parser';
 
 /**
@@ -13,29 +14,5 @@ import { SseParser, type SseEvent, type SseParserOptions } from './sse-parser';
  * `SseEventTooLargeError`.
  */
 export function parseSse(options: SseParserOptions = {}): OperatorFunction<string, SseEvent> {
-  return (source) =>
-    new Observable<SseEvent>((subscriber) => {
-      const parser = new SseParser((event) => subscriber.next(event), options);
-      return source.subscribe({
-        next(chunk) {
-          try {
-            parser.feed(chunk);
-          } catch (err) {
-            subscriber.error(err);
-          }
-        },
-        error(err: unknown) {
-          subscriber.error(err);
-        },
-        complete() {
-          try {
-            parser.end();
-          } catch (err) {
-            subscriber.error(err);
-            return;
-          }
-          subscriber.complete();
-        },
-      });
-    });
+  return pushParserOperator<string, SseEvent>((emit) => new SseParser(emit, options));
 }

@@ -1,6 +1,7 @@
 import { SseEventTooLargeError } from './errors';
 import { SegmentList } from './segment-list';
-import type { SseCursor, SseParserOptions } from './sse-parser';
+import { SseFields } from './sse-fields';
+import type { SseParserOptions } from './sse-parser';
 
 /** One dispatched server-sent event, its data left as the bytes received. */
 export interface SseByteEvent {
@@ -29,7 +30,6 @@ const COLON = 58;
 const SPACE = 32;
 /** The UTF-8 BOM, EF BB BF. */
 const BOM = [0xef, 0xbb, 0xbf];
-const DIGITS = /^[0-9]+$/;
 /** Joins data lines (copied into the data's block: a CR or CRLF line end has no LF to point at). */
 const LF_SEGMENT = Uint8Array.of(LF);
 /**
@@ -72,9 +72,7 @@ const RETRY = 4;
  * held as a list of views; only its first bytes (the field name) are copied when it ends, never
  * its value: a 64 MiB data line in 16 KiB chunks is 4096 views.
  */
-export class SseByteParser {
-  readonly cursor: SseCursor;
-  private readonly max: number;
+export class SseByteParser extends SseFields {
   private atStreamStart = true;
   /** How many bytes of the BOM the stream has started with so far, and their chunks (see skipBom). */
   private bomMatched = 0;
@@ -86,21 +84,14 @@ export class SseByteParser {
   /** The event's data so far. */
   private data = new SegmentList();
   private dataLines = 0;
-  private eventType = '';
   /** The last non-empty event type: servers repeat one or two, reused rather than decoded again. */
   private lastType = '';
-  private eventId: string | undefined;
-  private retry: number | undefined;
-  /** The WHATWG "last event ID buffer": not reset between events. */
-  private idBuffer: string;
 
   constructor(
     private readonly onEvent: (event: SseByteEvent) => void,
     options: SseParserOptions = {},
   ) {
-    this.cursor = options.cursor ?? { lastEventId: '' };
-    this.idBuffer = this.cursor.lastEventId;
-    this.max = options.maxEventBytes ?? Infinity;
+    super(options);
   }
 
   /**
@@ -300,9 +291,8 @@ export class SseByteParser {
       this.setEventType(value);
     } else if (kind === ID) {
       this.setId(value);
-    } else if (DIGITS.test(value)) {
-      this.retry = parseInt(value, 10);
-      this.cursor.retryMs = this.retry;
+    } else {
+      this.setRetry(value);
     }
   }
 
@@ -311,16 +301,7 @@ export class SseByteParser {
     if (value !== '') this.lastType = value;
   }
 
-  /** An `id` field: ignored when it contains NUL, else both the event's id and the last event ID. */
-  private setId(value: string): void {
-    // A NUL byte decodes to U+0000 and nothing else does.
-    if (value.indexOf('\0') !== -1) return;
-    this.idBuffer = value;
-    this.eventId = value;
-  }
-
   private dispatch(): void {
-    this.cursor.lastEventId = this.idBuffer;
     let event: SseByteEvent | undefined;
     if (this.dataLines > 0) {
       // Made whole rather than grown: a property added to an object literal costs a new backing store.
@@ -336,9 +317,7 @@ export class SseByteParser {
       if (this.retry !== undefined) event.retry = this.retry;
       this.dataLines = 0;
     }
-    this.eventType = '';
-    this.eventId = undefined;
-    this.retry = undefined;
+    this.endEvent();
     if (event !== undefined) this.onEvent(event);
   }
 

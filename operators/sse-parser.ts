@@ -1,4 +1,5 @@
 import { SseEventTooLargeError } from './errors';
+import { SseFields } from './sse-fields';
 import { TextAccumulator } from './text-accumulator';
 import { utf8Length } from './utf8-length';
 
@@ -35,7 +36,6 @@ const LF = 10;
 const COLON = 58;
 const SPACE = 32;
 const BOM = 0xfeff;
-const DIGITS = /^[0-9]+$/;
 
 /**
  * The WHATWG event-stream interpretation as a push parser: `feed` text, events come out of
@@ -47,9 +47,7 @@ const DIGITS = /^[0-9]+$/;
  * line is quadratic when one kind is rare). A line spanning chunks is held as fragments and
  * joined once when its terminator arrives.
  */
-export class SseParser {
-  readonly cursor: SseCursor;
-  private readonly max: number;
+export class SseParser extends SseFields {
   private atStreamStart = true;
   /** The previous chunk ended in CR: an LF opening the next chunk belongs to it. */
   private afterCr = false;
@@ -62,19 +60,12 @@ export class SseParser {
   private dataBytes = 0;
   private data = '';
   private dataLines = 0;
-  private eventType = '';
-  private eventId: string | undefined;
-  private retry: number | undefined;
-  /** The WHATWG "last event ID buffer": not reset between events. */
-  private idBuffer: string;
 
   constructor(
     private readonly onEvent: (event: SseEvent) => void,
     options: SseParserOptions = {},
   ) {
-    this.cursor = options.cursor ?? { lastEventId: '' };
-    this.idBuffer = this.cursor.lastEventId;
-    this.max = options.maxEventBytes ?? Infinity;
+    super(options);
   }
 
   /** Parses one chunk of text. Throws `SseEventTooLargeError` when an event outgrows the cap. */
@@ -205,9 +196,8 @@ export class SseParser {
       case 5:
         if (isEvent(text, start)) {
           this.eventType = value;
-        } else if (isRetry(text, start) && DIGITS.test(value)) {
-          this.retry = parseInt(value, 10);
-          this.cursor.retryMs = this.retry;
+        } else if (isRetry(text, start)) {
+          this.setRetry(value);
         }
         return;
       case 2:
@@ -218,29 +208,20 @@ export class SseParser {
     }
   }
 
-  /** An `id` field: ignored when it contains NUL, else both the event's id and the last event ID. */
-  private setId(value: string): void {
-    if (value.indexOf('\0') !== -1) return;
-    this.idBuffer = value;
-    this.eventId = value;
-  }
-
   private dispatch(): void {
-    this.cursor.lastEventId = this.idBuffer;
+    let event: SseEvent | undefined;
     if (this.dataLines > 0) {
-      const event: SseEvent = { data: this.data };
+      event = { data: this.data };
       if (this.eventType !== '') event.event = this.eventType;
       if (this.eventId !== undefined) event.id = this.eventId;
       if (this.retry !== undefined) event.retry = this.retry;
-      this.onEvent(event);
     }
     this.data = '';
     this.dataLines = 0;
     this.dataCounted = 0;
     this.dataBytes = 0;
-    this.eventType = '';
-    this.eventId = undefined;
-    this.retry = undefined;
+    this.endEvent();
+    if (event !== undefined) this.onEvent(event);
   }
 
   /**
