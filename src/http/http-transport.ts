@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger';
 import { createAgents, type AgentOptions } from './agents';
 import type { HttpRequest, HttpResponse } from './http-types';
 import { NodeResponseBody } from './node-body';
+import { nodeHttpAdapter } from './node-http-adapter';
 import { followRedirects } from './redirects';
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
@@ -25,7 +26,8 @@ export interface HttpTransportOptions extends AgentOptions {
  * One HTTP exchange with axios, body streamed (`responseType: 'stream'`), every status returned
  * to the caller (the bridge maps statuses itself), no hidden timeout (the bridge owns timeouts),
  * no size cap below the bridge's own. Proxies come from HTTP(S)_PROXY / NO_PROXY through axios,
- * which tunnels HTTPS with CONNECT and takes the TLS settings of our https agent.
+ * which tunnels HTTPS with CONNECT and takes the TLS settings of our https agent. Without a proxy
+ * or HTTP/2, requests go through the lean `nodeHttpAdapter` rather than axios' Node adapter.
  */
 export class HttpTransport {
   private readonly axios: AxiosInstance;
@@ -49,8 +51,9 @@ export class HttpTransport {
       // Redirects are followed below: axios' follow-redirects layer costs a quarter of the CPU
       // of a request, and without it axios uses Node's http module directly.
       maxRedirects: 0,
-      // Without proxy variables, skip axios' per-request proxy lookup altogether.
+      // Without proxy variables, skip axios' per-request proxy lookup altogether, and its adapter.
       ...(hasProxyEnv(process.env) ? {} : { proxy: false }),
+      ...(hasProxyEnv(process.env) || options.http2 ? {} : { adapter: nodeHttpAdapter }),
       decompress: true,
       transformRequest: [(data: unknown) => data],
       transitional: { clarifyTimeoutError: true },
