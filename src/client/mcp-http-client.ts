@@ -1,4 +1,4 @@
-import { Observable, defer, map, type Subscription } from 'rxjs';
+import { Observable, Subject, defer, map, merge, type Subscription } from 'rxjs';
 import { classifyValue, type ClassifiedMessage, type JsonRpcId, type JsonRpcMessage } from '../../operators';
 import type { SendHttp } from '../http/http-types';
 import type { RetryPolicy } from '../http/retry';
@@ -36,7 +36,8 @@ export interface OutgoingMessage {
  *   Transport failures error the Observable with a typed error. Unsubscribing before the
  *   response aborts the HTTP request and sends `notifications/cancelled`.
  * - `notify(m)`: completes once the server accepted the notification (or the host's response).
- * - `messages$`: server-initiated messages (GET stream, or the legacy stream).
+ * - `messages$`: server-initiated messages (GET stream, or the legacy stream), and answers that
+ *   came on a request's stream but carry another id (a server bug: they are not that request's).
  * - `close()`: ends the session (DELETE).
  */
 export interface McpHttpClient {
@@ -63,6 +64,8 @@ export function createClientWith(send: SendHttp, options: McpHttpClientOptions):
     serverStream: options.serverStream ?? true,
   });
   let nextId = 1;
+  /** Answers that arrived on a request's stream with another id: not that request's to emit. */
+  const strays = new Subject<ClassifiedMessage>();
 
   const toClassified = (value: object): ClassifiedMessage => {
     const text = JSON.stringify(value);
@@ -72,7 +75,7 @@ export function createClientWith(send: SendHttp, options: McpHttpClientOptions):
   };
 
   return {
-    messages$: connection.serverMessages$.pipe(map(messageOf)),
+    messages$: merge(connection.serverMessages$, strays).pipe(map(messageOf)),
     request(message) {
       return defer(() => {
         const id = message.id ?? nextId++;
@@ -81,6 +84,11 @@ export function createClientWith(send: SendHttp, options: McpHttpClientOptions):
           let answered = false;
           const sub: Subscription = connection.send(outgoing).subscribe({
             next: (m) => {
+              if (m.kind === 'response' && m.id !== id && m.id !== null) {
+                logger.warn(`an answer for id ${JSON.stringify(m.id)} came on the stream of request ${JSON.stringify(id)}`);
+                strays.next(m);
+                return;
+              }
               if (m.kind === 'response' && m.id === id) answered = true;
               subscriber.next(messageOf(m));
             },
