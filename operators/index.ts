@@ -11,5 +11,6 @@ export { parseSseBytes } from './parse-sse-bytes';
 export { SseByteParser, type SseByteEvent } from './sse-byte-parser';
 export { parseJsonRpc } from './parse-json-rpc';
 export * from './json-rpc';
+export { jsonArrayItems } from './json-array-items';
 export * from './errors';
 export { utf8Length, exceedsUtf8 } from './utf8-length';

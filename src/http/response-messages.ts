@@ -3,6 +3,7 @@ import { match, P } from 'ts-pattern';
 import {
   FrameTooLargeError,
   classifyValue,
+  jsonArrayItems,
   parseNdjson,
   parseSseBytes,
   splitLines,
@@ -11,7 +12,6 @@ import {
   type SseCursor,
 } from '../../operators';
 import { UpstreamProtocolError } from './errors';
-import { jsonArrayItems } from './json-array-items';
 import type { BackpressureGate, HttpResponse, ReleaseMode, ResponseBody } from './http-types';
 
 /** How a response body carries messages. */

@@ -4,12 +4,13 @@ import { classifyJsonRpc, errorResponse, ErrorCode, LineTooLongError, splitLines
 import type { BackpressureGate } from '../http/http-types';
 import { fromReadable } from '../util/readable-observable';
 import { decodeUtf8Node } from '../util/string-decoder-operator';
+import { batchMembers } from './batch-members';
 import { peekId } from './peek-id';
 
 /**
  * stdin as classified JSON-RPC messages: bytes → incremental UTF-8 → lines (LF or CRLF) → one
- * message per non-blank line. An over-long line becomes an `invalid` message (-32600) and reading
- * goes on. `gate` pauses stdin while the bridge has too much queued.
+ * message per non-blank line, a batch's members one by one (see batchMembers). An over-long line
+ * becomes an `invalid` message (-32600) and reading goes on. `gate` pauses stdin while the bridge has too much queued.
  */
 export function stdinMessages(stdin: Readable, maxLineBytes: number, gate?: BackpressureGate): Observable<ClassifiedMessage> {
   return fromReadable(stdin, gate, () => 'pause').pipe(
@@ -26,5 +27,6 @@ export function stdinMessages(stdin: Readable, maxLineBytes: number, gate?: Back
     }),
     // Blank lines are accepted and ignored.
     filter((m): m is ClassifiedMessage => m !== undefined),
+    batchMembers(),
   );
 }

@@ -24,18 +24,35 @@ describe('bad stdin', () => {
     expect(posts(server).map((r) => r.json)).toEqual([{ jsonrpc: '2.0', id: 1, method: 'ping' }]);
   });
 
-  test('a JSON-RPC batch: -32600 with id null, nothing POSTed', async () => {
+  test('a JSON-RPC batch: each member goes on its own and every request in it is answered with its id', async () => {
     const server = await echo();
     const run = h.cli(['--url', server.url]);
-    run.send([{ jsonrpc: '2.0', id: 1, method: 'ping' }, { jsonrpc: '2.0', id: 2, method: 'ping' }]);
-    const [line] = await run.waitForLines(1);
-    const msg = parseLine(line!);
-    expect(msg.id).toBeNull();
-    expect(msg.error!.code).toBe(-32600);
+    // Two requests (one with a big integer in its params, kept as written), a notification, a
+    // member that is no message (no id to answer: -32600 with id null), a batch inside the batch.
+    run.sendRaw(
+      '[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":"b","method":"ping","params":{"n":12345678901234567890}},' +
+        '{"jsonrpc":"2.0","method":"notifications/initialized"},5,[{"jsonrpc":"2.0","id":3,"method":"ping"}]]\n',
+    );
+    run.sendRaw('[]\n');
     run.end();
     expect(await exitOf(run)).toEqual({ code: 0, signal: null });
-    expect(run.lines).toHaveLength(1);
-    expect(server.requests).toHaveLength(0);
+    const out = run.lines.map(parseLine);
+    const answers = out.filter((m) => m.result !== undefined).map((m) => m.id);
+    expect(answers.sort()).toEqual([1, 'b']);
+    const errors = out.filter((m) => m.error !== undefined);
+    expect(errors.map((m) => [m.id, m.error!.code])).toEqual([
+      [null, -32600], // 5
+      [null, -32600], // the batch inside the batch
+      [null, -32600], // the empty batch
+    ]);
+    expect(out).toHaveLength(5);
+    expect(posts(server).map((r) => r.body).sort()).toEqual(
+      [
+        '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+        '{"jsonrpc":"2.0","id":"b","method":"ping","params":{"n":12345678901234567890}}',
+        '{"jsonrpc":"2.0","method":"notifications/initialized"}',
+      ].sort(),
+    );
   });
 
   test('no method, or no jsonrpc: -32600 carrying the readable id', async () => {

@@ -9,7 +9,8 @@
  * - blank (after UTF-8 decoding, one CR dropped, JS trim): nothing;
  * - longer than --max-message-bytes (UTF-16 code units of the decoded line, as documented in
  *   operators/split-lines.ts): one -32600 error, id null;
- * - not JSON: one -32700 error, id null; a JSON array (batch): one -32600 error, id null;
+ * - not JSON: one -32700 error, id null; a JSON array (batch): each member as if on its own line
+ *   (an empty batch, or a batch inside a batch: one -32600 error, id null);
  * - JSON that is no JSON-RPC message: one -32600 error, with its id when it has a usable one;
  * - a request: forwarded (the trimmed text, byte for byte) and answered once with the server's
  *   answer; a notification or response: forwarded, nothing on stdout.
@@ -164,24 +165,33 @@ type Expectation =
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isId = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
 
-/** The independent model of one stdin line. */
-function model(line: Uint8Array): Expectation {
+/** The independent model of one stdin line: what each message in it leads to. */
+function model(line: Uint8Array): Expectation[] {
   let text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(line);
   if (text.endsWith('\r')) text = text.slice(0, -1);
   // The cap counts UTF-8 bytes of the decoded line; the error keeps an id that leads the line.
   if (new TextEncoder().encode(text).length > MAX) {
     const lead = /^\{"jsonrpc":"2\.0","id":("(?:[^"\\]|\\.)*"|-?\d+)[,}]/.exec(text.slice(0, 256));
-    return { kind: 'error', code: -32600, id: lead ? (JSON.parse(lead[1]!) as string | number) : null };
+    return [{ kind: 'error', code: -32600, id: lead ? (JSON.parse(lead[1]!) as string | number) : null }];
   }
   const trimmed = text.trim();
-  if (trimmed === '') return { kind: 'none' };
+  if (trimmed === '') return [{ kind: 'none' }];
   let value: unknown;
   try {
     value = JSON.parse(trimmed);
   } catch {
-    return { kind: 'error', code: -32700, id: null };
+    return [{ kind: 'error', code: -32700, id: null }];
   }
-  if (Array.isArray(value)) return { kind: 'error', code: -32600, id: null };
+  if (!Array.isArray(value)) return [modelMessage(value, trimmed)];
+  // A batch: its members one by one. The generated arrays are compact (fc.json, constants), so a
+  // member's text as written is its JSON.stringify.
+  const batchError: Expectation = { kind: 'error', code: -32600, id: null };
+  if (value.length === 0) return [batchError];
+  return value.map((member: unknown) => (Array.isArray(member) ? batchError : modelMessage(member, JSON.stringify(member))));
+}
+
+/** One JSON value that is not an array, written as `trimmed`. */
+function modelMessage(value: unknown, trimmed: string): Expectation {
   if (isObject(value) && value.jsonrpc === '2.0') {
     if (typeof value.method === 'string' && isId(value.id)) return { kind: 'request', text: trimmed, id: value.id };
     if (typeof value.method === 'string' && !('id' in value)) return { kind: 'oneway', text: trimmed };
@@ -244,7 +254,7 @@ describe('stdin fuzzing through the CLI', () => {
         let ok = false;
         try {
           const lines = specs.map((sp) => expand(sp, `fuzz-${++counter}`));
-          const expectations = lines.map(model);
+          const expectations = lines.flatMap(model);
           const errors = expectations.flatMap((e) => (e.kind === 'error' ? [{ code: e.code, id: e.id }] : []));
           const requests = expectations.flatMap((e) => (e.kind === 'request' ? [e] : []));
           const forwarded = expectations.flatMap((e) => (e.kind === 'request' || e.kind === 'oneway' ? [e.text] : []));
