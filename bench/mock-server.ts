@@ -35,6 +35,11 @@ export interface MockStats {
   /** Sockets open right now, and the most open at once since the last `resetPeak`. */
   open: number;
   peakOpen: number;
+  /**
+   * Distinct sockets that carried a POST since the last `resetPeak`: the connections a burst of
+   * requests really used (an idle pooled socket left over from the set-up counts in `peakOpen`).
+   */
+  postSockets: number;
   posts: number;
   gets: number;
   deletes: number;
@@ -47,7 +52,7 @@ export interface MockStats {
 export interface MockServerHandle {
   url: string;
   stats(): Promise<MockStats>;
-  /** Starts a new `peakOpen` window (the current open count). */
+  /** Starts a new `peakOpen` and `postSockets` window (the current open count, no POST socket). */
   resetPeak(): Promise<void>;
   close(): Promise<void>;
 }
@@ -193,9 +198,14 @@ function handlePost(req: http.IncomingMessage, res: http.ServerResponse, body: B
 
 /** Runs the mock server in this thread. */
 export async function serveMock(port = 0, host = '127.0.0.1'): Promise<{ url: string; server: http.Server; stats: MockStats; resetPeak: () => void }> {
-  const stats: MockStats = { connections: 0, open: 0, peakOpen: 0, posts: 0, gets: 0, deletes: 0, withoutSession: 0, bytesOut: 0 };
+  const stats: MockStats = { connections: 0, open: 0, peakOpen: 0, postSockets: 0, posts: 0, gets: 0, deletes: 0, withoutSession: 0, bytesOut: 0 };
+  let postedOn = new WeakSet<object>();
   const server = http.createServer({ keepAlive: true, noDelay: true }, (req, res) => {
     if (req.method === 'POST') {
+      if (!postedOn.has(req.socket)) {
+        postedOn.add(req.socket);
+        stats.postSockets++;
+      }
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => handlePost(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), stats));
@@ -227,7 +237,12 @@ export async function serveMock(port = 0, host = '127.0.0.1'): Promise<{ url: st
   server.listen(port, host);
   await once(server, 'listening');
   const { port: actual } = server.address() as AddressInfo;
-  return { url: `http://${host}:${actual}/mcp`, server, stats, resetPeak: () => (stats.peakOpen = stats.open) };
+  const resetPeak = () => {
+    stats.peakOpen = stats.open;
+    stats.postSockets = 0;
+    postedOn = new WeakSet<object>();
+  };
+  return { url: `http://${host}:${actual}/mcp`, server, stats, resetPeak };
 }
 
 type Command = { op: 'stats' | 'resetPeak' | 'close'; seq: number };

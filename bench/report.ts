@@ -30,6 +30,8 @@ export interface ThroughputRow {
   connections: number;
   /** Most sockets open at once during the burst (max over rounds). */
   peakOpenSockets: number;
+  /** Distinct sockets the burst's requests were sent on (max over rounds). */
+  requestSockets: number;
   runs: number[];
   /** CPU time (user + system) the bridge process used per request during the burst, µs. */
   cpuUsPerRequest?: number;
@@ -117,11 +119,11 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(
       `## Pipelined throughput (all requests written to stdin at once; direct: ${r.throughput.concurrency} concurrent keep-alive loops; median of ${r.throughput.rounds})`,
       '',
-      '| target | requests | req/s | vs direct | TCP connections opened (max) | peak open sockets (max) | bridge CPU µs/request | errors | note |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+      '| target | requests | req/s | vs direct | TCP connections opened (max) | peak open sockets (max) | sockets the requests used (max) | bridge CPU µs/request | errors | note |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
       ...r.throughput.rows.map(
         (row) =>
-          `| ${row.target} | ${int(row.requests)} | ${int(row.rps)} | ${row.vsDirect === undefined ? '–' : `${(row.vsDirect * 100).toFixed(0)}%`} | ${int(row.connections)} | ${int(row.peakOpenSockets)} | ${int(row.cpuUsPerRequest)} | ${row.errors} | ${cell(row.note)} |`,
+          `| ${row.target} | ${int(row.requests)} | ${int(row.rps)} | ${row.vsDirect === undefined ? '–' : `${(row.vsDirect * 100).toFixed(0)}%`} | ${int(row.connections)} | ${int(row.peakOpenSockets)} | ${int(row.requestSockets)} | ${int(row.cpuUsPerRequest)} | ${row.errors} | ${cell(row.note)} |`,
       ),
       '',
     );

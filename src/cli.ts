@@ -17,7 +17,6 @@ import { packageVersion } from './version';
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> & Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
 /** Sockets beyond --concurrency in the default pool (GET stream, notifications, answers). */
-const POOL_HEADROOM = 4;
 
 /** Grace for in-flight requests after SIGINT/SIGTERM (capped by --shutdown-timeout). */
 const SIGNAL_GRACE_MS = 3000;
@@ -71,9 +70,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 
   const transport = new HttpTransport(
     {
-      // One socket per request slot, one for the GET stream, and room for the one-way lane: a
-      // host's answer to a sampling request must find a socket while every slot waits for it.
-      maxSockets: config.poolSize > 0 ? config.poolSize : config.concurrency + POOL_HEADROOM,
+      // One socket per request slot; the GET stream and one-way messages have a pool of their
+      // own (HttpRequest.lane), so a host's answer to a sampling request always finds a socket.
+      maxSockets: config.poolSize > 0 ? config.poolSize : config.concurrency,
       idleTimeoutMs: config.poolIdleTimeoutMs,
       connectTimeoutMs: config.connectTimeoutMs,
       caFile: config.tls.caFile,

@@ -30,8 +30,8 @@ Options (environment variable in brackets):
   --client-cert <file>, --client-key <file>   client certificate for mutual TLS
   --insecure                    do not verify server certificates (warns) [INSECURE, SKIP_SSL_VERIFY]
   --http2                       use HTTP/2 [HTTP2]
-  --http-pool-size <n>          max sockets to the server; 0 = --concurrency + 4 (keep it
-                                above --concurrency + 1: answers to server requests need one) [HTTP_POOL_SIZE]
+  --http-pool-size <n>          max sockets for requests; 0 = --concurrency (the GET stream,
+                                notifications and answers have 4 more of their own) [HTTP_POOL_SIZE]
   --http-pool-idle-timeout <s>  close idle pooled sockets after this long (90) [HTTP_POOL_IDLE_TIMEOUT]
   --log-level <level>           off | error | warn | info | debug (warn)
                                 [MCP_WRAPPER_LOG_LEVEL, LOG_LEVEL]

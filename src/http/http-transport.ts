@@ -15,6 +15,9 @@ function hasProxyEnv(env: NodeJS.ProcessEnv): boolean {
 
 export type { HttpRequest, HttpResponse } from './http-types';
 
+/** Sockets of the side lane (see HttpRequest.lane): the GET stream and one-way messages. */
+const SIDE_SOCKETS = 4;
+
 export interface HttpTransportOptions extends AgentOptions {
   http2: boolean;
   userAgent: string;
@@ -31,13 +34,16 @@ export interface HttpTransportOptions extends AgentOptions {
  */
 export class HttpTransport {
   private readonly axios: AxiosInstance;
+  private readonly side: ReturnType<typeof createAgents>;
   private readonly sensitive: Set<string>;
 
   constructor(
     options: HttpTransportOptions,
     private readonly logger: Logger,
   ) {
+    // `maxSockets` is the request lane's; the side lane has its own few sockets.
     const { httpAgent, httpsAgent } = createAgents(options);
+    this.side = createAgents({ ...options, maxSockets: SIDE_SOCKETS });
     this.sensitive = new Set(['authorization', 'cookie', 'proxy-authorization', ...options.sensitiveHeaders.map((h) => h.toLowerCase())]);
     this.axios = axios.create({
       httpAgent,
@@ -75,6 +81,7 @@ export class HttpTransport {
       headers: request.headers,
       data: request.body,
       signal: request.signal,
+      ...(request.lane === 'side' ? { httpAgent: this.side.httpAgent, httpsAgent: this.side.httpsAgent } : {}),
     });
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(res.headers)) {

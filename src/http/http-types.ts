@@ -10,6 +10,14 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body?: string;
   signal: AbortSignal;
+  /**
+   * Which socket pool carries it. 'request' (the default): the pool sized to the request slots,
+   * so that requests never use more sockets than `--concurrency`. 'side': a small pool of its own
+   * for the GET stream, notifications, the host's answers to server requests and DELETE, which
+   * then never wait for a socket held by a request (a tool call waiting on a sampling answer
+   * would otherwise deadlock a full pool).
+   */
+  lane?: 'request' | 'side';
 }
 
 export interface HttpResponse {

@@ -23,7 +23,7 @@ export async function followRedirects(send: SendHttp, request: HttpRequest, sens
     }
     current =
       res.status === 303
-        ? { method: 'GET', url: target.toString(), headers: withoutBodyHeaders(headers), signal: current.signal }
+        ? { method: 'GET', url: target.toString(), headers: withoutBodyHeaders(headers), signal: current.signal, lane: current.lane }
         : { ...current, url: target.toString(), headers };
   }
 }

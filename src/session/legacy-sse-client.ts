@@ -102,7 +102,7 @@ export class LegacySseClient {
     this.controller = controller;
     this.endpoint = new Promise<string>((resolve, reject) => {
       const headers = { ...this.options.headers, Accept: 'text/event-stream' };
-      this.options.send({ method: 'GET', url: this.options.url, headers, signal: controller.signal }).then(
+      this.options.send({ method: 'GET', url: this.options.url, headers, signal: controller.signal, lane: 'side' }).then(
         async (res) => {
           if (res.status < 200 || res.status >= 300) return reject(await httpStatusError(res));
           if (mediaTypeOf(res.headers['content-type']) !== 'text/event-stream') {

@@ -61,7 +61,7 @@ export class ServerStream {
       if (this.cursor.lastEventId !== '') headers['Last-Event-ID'] = this.cursor.lastEventId;
       let res: HttpResponse;
       try {
-        res = await this.options.send({ method: 'GET', url: this.options.url, headers, signal });
+        res = await this.options.send({ method: 'GET', url: this.options.url, headers, signal, lane: 'side' });
       } catch (err) {
         if (signal.aborted) return;
         failures++;

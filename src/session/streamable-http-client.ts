@@ -98,7 +98,7 @@ export class StreamableHttpClient {
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), deadlineMs);
     try {
-      const res = await this.options.send({ method: 'DELETE', url: this.options.url, headers: { ...this.baseHeaders, ...this.session.headers() }, signal: ac.signal });
+      const res = await this.options.send({ method: 'DELETE', url: this.options.url, headers: { ...this.baseHeaders, ...this.session.headers() }, signal: ac.signal, lane: 'side' });
       res.body.discard();
       this.options.logger.debug(`session ${sessionId} closed: HTTP ${res.status}`);
     } catch (err) {
@@ -224,6 +224,8 @@ export class StreamableHttpClient {
       headers: { ...this.baseHeaders, ...this.session.headers(), 'Content-Type': contentType, Accept: ACCEPT },
       body,
       signal,
+      // Requests take the pool sized to the request slots; notifications and answers the side lane.
+      lane: m.kind === 'request' ? 'request' : 'side',
     });
   }
 
