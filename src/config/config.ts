@@ -74,11 +74,28 @@ const OPTIONS = {
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'off', '']);
 
+/**
+ * `--flag=true` / `--flag=false` for boolean flags (as scripts written for the reference wrappers
+ * pass them: the Rust wrapper's `--http-pool-per-worker=true`), turned into the bare flag or
+ * nothing; util.parseArgs would reject the value. Other values are left for it to reject.
+ */
+function booleanFlagValues(argv: readonly string[]): string[] {
+  return argv.flatMap((arg) => {
+    const m = /^--([a-z0-9-]+)=(.*)$/i.exec(arg);
+    const option = m ? (OPTIONS as Record<string, { type: string }>)[m[1]!] : undefined;
+    if (!m || option?.type !== 'boolean') return [arg];
+    const word = m[2]!.toLowerCase();
+    if (TRUE_WORDS.has(word)) return [`--${m[1]}`];
+    if (FALSE_WORDS.has(word)) return [];
+    return [arg];
+  });
+}
+
 /** Resolves flags and environment (flags win) into a configuration, or says why it cannot. */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ConfigOutcome {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: booleanFlagValues(argv), options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     throw new ConfigError(`${(err as Error).message}\nRun with --help for usage.`);
   }

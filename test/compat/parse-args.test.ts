@@ -118,7 +118,16 @@ describe('parse_args', () => {
 
   test('parse_args (Rust): --http-pool-per-worker is accepted as a bare flag, as the Rust wrapper takes it', () => {
     expect(() => config([...URL, '--http-pool-per-worker'])).not.toThrow();
+    expect(() => config([...URL, '--http-pool-per-worker=true'])).not.toThrow();
+    expect(() => config([...URL, '--http-pool-per-worker=false'])).not.toThrow();
     expect(() => config(URL, { HTTP_POOL_PER_WORKER: 'true' })).not.toThrow();
+  });
+
+  test('parse_args: boolean flags take =true / =false as well; another value is an error', () => {
+    expect(config([...URL, '--insecure=true']).tls.insecure).toBe(true);
+    expect(config([...URL, '--insecure=false']).tls.insecure).toBe(false);
+    expect(config([...URL, '--http2=1']).http2).toBe(true);
+    expect(() => config([...URL, '--insecure=maybe'])).toThrow(/does not take an argument/);
   });
 
   test('parse_args: the mcp-remote style positional URL is accepted', () => {
