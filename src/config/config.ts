@@ -84,10 +84,8 @@ function booleanFlagValues(argv: readonly string[]): string[] {
     const m = /^--([a-z0-9-]+)=(.*)$/i.exec(arg);
     const option = m ? (OPTIONS as Record<string, { type: string }>)[m[1]!] : undefined;
     if (!m || option?.type !== 'boolean') return [arg];
-    const word = m[2]!.toLowerCase();
-    if (TRUE_WORDS.has(word)) return [`--${m[1]}`];
-    if (FALSE_WORDS.has(word)) return [];
-    return [arg];
+    const value = truthOf(m[2]!);
+    return value === undefined ? [arg] : value ? [`--${m[1]}`] : [];
   });
 }
 
@@ -190,8 +188,13 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
 
 function flag(name: string, raw: string | undefined): boolean {
   if (raw === undefined) return false;
+  const value = truthOf(raw);
+  if (value === undefined) throw new ConfigError(`${name} must be true or false; got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/** A true/false word (1, yes, on, ...), or undefined when it is none. */
+function truthOf(raw: string): boolean | undefined {
   const word = raw.trim().toLowerCase();
-  if (TRUE_WORDS.has(word)) return true;
-  if (FALSE_WORDS.has(word)) return false;
-  throw new ConfigError(`${name} must be true or false; got ${JSON.stringify(raw)}`);
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
 }
