@@ -2,8 +2,9 @@
  * notifications/cancelled from the host (MCP 2025-06-18, "Cancellation"): the bridge forwards it,
  * aborts the request's HTTP exchange, and writes no answer for the cancelled id.
  */
-import { INITIALIZE, runCli, type CliRun } from '../helpers/cli-process';
-import { json, result, sse, startServer, type TestServer } from '../helpers/http-server';
+import { INITIALIZE, type CliRun } from '../helpers/cli-process';
+import { useHarness } from '../helpers/cli-kit';
+import { json, result, sse, type TestServer } from '../helpers/http-server';
 import { INITIALIZED, initializeResult, sseEvent, waitFor } from '../helpers/session-server';
 
 const CALL = { jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'slow', arguments: {}, _meta: { progressToken: 't9' } } };
@@ -11,18 +12,14 @@ const PROGRESS = { jsonrpc: '2.0', method: 'notifications/progress', params: { p
 const CANCEL = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 9, reason: 'user pressed stop' } };
 
 describe('cancellation', () => {
+  const h = useHarness();
   let srv: TestServer | undefined;
   let cli: CliRun | undefined;
-
-  afterEach(async () => {
-    if (cli && cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-    await srv?.close();
-  });
 
   test('the request connection is closed, the notification is POSTed, and no line for id 9 is ever printed', async () => {
     const seen = { callConnectionClosed: false, cancelledPosted: false, wouldHaveAnswered: false };
     const order: string[] = [];
-    srv = await startServer((req, res) => {
+    srv = await h.server((req, res) => {
       const m = req.json;
       if (req.method === 'DELETE') return void res.writeHead(200).end();
       if (req.method === 'GET') return void res.writeHead(405).end();
@@ -55,7 +52,7 @@ describe('cancellation', () => {
       if (m?.method === 'ping') return json(res, result(m.id, {}));
       res.writeHead(400).end();
     });
-    cli = runCli(['--url', srv.url]);
+    cli = h.cli(['--url', srv.url]);
     cli.send(INITIALIZE);
     cli.send(INITIALIZED);
     cli.send(CALL);

@@ -5,8 +5,9 @@
  * server offers none.
  */
 import type { ServerResponse } from 'node:http';
-import { INITIALIZE, runCli, type CliRun } from '../helpers/cli-process';
-import { json, result, sse, startServer, type TestServer } from '../helpers/http-server';
+import { INITIALIZE, type CliRun } from '../helpers/cli-process';
+import { useHarness } from '../helpers/cli-kit';
+import { json, result, sse, type TestServer } from '../helpers/http-server';
 import { INITIALIZED, initializeResult, postsSeen, sleep, sseEvent, waitFor } from '../helpers/session-server';
 
 const SAMPLING = {
@@ -19,20 +20,14 @@ const HOST_ANSWER = { jsonrpc: '2.0', id: 's-1', result: { model: 'm', role: 'as
 const INIT_ANSWER = JSON.stringify(result(0, initializeResult()));
 
 describe('GET stream for server-initiated messages', () => {
+  const h = useHarness();
   let srv: TestServer | undefined;
   let cli: CliRun | undefined;
-
-  afterEach(async () => {
-    if (cli && cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-    await srv?.close();
-    srv = undefined;
-    cli = undefined;
-  });
 
   test('opened after initialized (202); sampling request reaches stdout; host answer POSTed back; drop at e5 resumes with Last-Event-ID e5', async () => {
     const gets: ServerResponse[] = [];
     const order: string[] = [];
-    srv = await startServer((req, res) => {
+    srv = await h.server((req, res) => {
       const m = req.json;
       if (req.method === 'DELETE') return void res.writeHead(200).end();
       if (req.method === 'GET') {
@@ -56,7 +51,7 @@ describe('GET stream for server-initiated messages', () => {
       }
       res.writeHead(400).end();
     });
-    cli = runCli(['--url', srv.url]);
+    cli = h.cli(['--url', srv.url]);
     cli.send(INITIALIZE);
     cli.send(INITIALIZED);
     await cli.waitForLines(2);
@@ -89,7 +84,7 @@ describe('GET stream for server-initiated messages', () => {
   });
 
   test('no GET before notifications/initialized is accepted', async () => {
-    srv = await startServer((req, res) => {
+    srv = await h.server((req, res) => {
       const m = req.json;
       if (req.method === 'DELETE') return void res.writeHead(200).end();
       if (req.method === 'GET') return void res.writeHead(405).end();
@@ -97,7 +92,7 @@ describe('GET stream for server-initiated messages', () => {
       if (m?.method === 'ping') return json(res, result(m.id, {}));
       res.writeHead(400).end();
     });
-    cli = runCli(['--url', srv.url]);
+    cli = h.cli(['--url', srv.url]);
     cli.send(INITIALIZE);
     cli.send({ jsonrpc: '2.0', id: 1, method: 'ping' });
     await cli.waitForLines(2);
@@ -107,7 +102,7 @@ describe('GET stream for server-initiated messages', () => {
   });
 
   test('405 on GET: exactly one GET, no retry loop', async () => {
-    srv = await startServer((req, res) => {
+    srv = await h.server((req, res) => {
       const m = req.json;
       if (req.method === 'DELETE') return void res.writeHead(200).end();
       if (req.method === 'GET') return void res.writeHead(405, { Allow: 'POST, DELETE' }).end();
@@ -116,7 +111,7 @@ describe('GET stream for server-initiated messages', () => {
       if (m?.method === 'ping') return json(res, result(m.id, {}));
       res.writeHead(400).end();
     });
-    cli = runCli(['--url', srv.url]);
+    cli = h.cli(['--url', srv.url]);
     cli.send(INITIALIZE);
     cli.send(INITIALIZED);
     await waitFor(() => srv!.requests.some((r) => r.method === 'GET'), 'the first GET');
@@ -132,7 +127,7 @@ describe('GET stream for server-initiated messages', () => {
   });
 
   test('a GET stream that the server closes at once with retry: 0 is reopened with a backoff, not in a busy loop', async () => {
-    srv = await startServer((req, res) => {
+    srv = await h.server((req, res) => {
       const m = req.json;
       if (req.method === 'DELETE') return void res.writeHead(200).end();
       if (req.method === 'GET') {
@@ -143,7 +138,7 @@ describe('GET stream for server-initiated messages', () => {
       if (m?.method === 'notifications/initialized') return void res.writeHead(202).end();
       res.writeHead(400).end();
     });
-    cli = runCli(['--url', srv.url]);
+    cli = h.cli(['--url', srv.url]);
     cli.send(INITIALIZE);
     cli.send(INITIALIZED);
     await waitFor(() => srv!.requests.some((r) => r.method === 'GET'), 'the first GET');

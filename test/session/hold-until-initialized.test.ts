@@ -2,22 +2,19 @@
  * Messages written after initialize wait for its answer, so that each carries the session id
  * (none goes out without it and starts a session of its own).
  */
-import { INITIALIZE, runCli, type CliRun } from '../helpers/cli-process';
-import { json, result, startServer, type TestServer } from '../helpers/http-server';
+import { INITIALIZE, type CliRun } from '../helpers/cli-process';
+import { useHarness } from '../helpers/cli-kit';
+import { json, result, type TestServer } from '../helpers/http-server';
 import { initializeResult } from '../helpers/session-server';
 
 describe('hold until initialize is answered', () => {
+  const h = useHarness();
   let srv: TestServer | undefined;
   let cli: CliRun | undefined;
 
-  afterEach(async () => {
-    if (cli && cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-    await srv?.close();
-  });
-
   test('initialize answered after 500 ms: the three requests written right after it go out after the answer, with the session', async () => {
     const events: string[] = [];
-    srv = await startServer((req, res) => {
+    srv = await h.server((req, res) => {
       const m = req.json;
       if (req.method === 'DELETE') return void res.writeHead(200).end();
       if (req.method === 'GET') return void res.writeHead(405).end();
@@ -32,7 +29,7 @@ describe('hold until initialize is answered', () => {
       events.push(`${m.method} ${m.id} (session ${req.headers['mcp-session-id'] ?? 'none'})`);
       json(res, result(m.id, { echoed: m.method }));
     });
-    cli = runCli(['--url', srv.url]);
+    cli = h.cli(['--url', srv.url]);
     // One write: all four lines are on stdin at once.
     cli.sendRaw(
       [

@@ -3,23 +3,20 @@
  * negotiated on every request after initialize; DELETE at exit carries the session; a 405 to
  * DELETE (server keeps sessions) is no failure.
  */
-import { INITIALIZE, runCli, type CliRun } from '../helpers/cli-process';
-import { json, result, sse, startServer, type TestServer } from '../helpers/http-server';
+import { INITIALIZE, type CliRun } from '../helpers/cli-process';
+import { useHarness } from '../helpers/cli-kit';
+import { json, result, sse, type TestServer } from '../helpers/http-server';
 import { INITIALIZED, initializeResult, waitFor } from '../helpers/session-server';
 
 describe('protocol version header and DELETE at exit', () => {
+  const h = useHarness();
   let srv: TestServer | undefined;
   let cli: CliRun | undefined;
-
-  afterEach(async () => {
-    if (cli && cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-    await srv?.close();
-  });
 
   test('every request after initialize carries the negotiated version and the session; DELETE 405 still exits 0', async () => {
     // The host asks for 2025-06-18; the server negotiates 2025-03-26.
     const negotiated = initializeResult('2025-03-26');
-    srv = await startServer((req, res) => {
+    srv = await h.server((req, res) => {
       const m = req.json;
       if (req.method === 'DELETE') return void res.writeHead(405, { Allow: 'GET, POST' }).end();
       if (req.method === 'GET') return void sse(res, { 'Mcp-Session-Id': 'sess-ABC' }); // kept open until exit
@@ -27,7 +24,7 @@ describe('protocol version header and DELETE at exit', () => {
       if (m?.method === 'notifications/initialized') return void res.writeHead(202).end();
       json(res, result(m.id, { ok: m.method }));
     });
-    cli = runCli(['--url', srv.url]);
+    cli = h.cli(['--url', srv.url]);
     cli.send(INITIALIZE);
     cli.send(INITIALIZED);
     cli.send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });

@@ -3,8 +3,9 @@
  * before the answer is resumed with GET + Last-Event-ID; without event ids there is nothing to
  * resume and the request gets one error.
  */
-import { INITIALIZE, runCli, type CliRun } from '../helpers/cli-process';
-import { json, result, sse, startServer, type TestServer } from '../helpers/http-server';
+import { INITIALIZE, type CliRun } from '../helpers/cli-process';
+import { useHarness } from '../helpers/cli-kit';
+import { json, result, sse, type Handler, type TestServer } from '../helpers/http-server';
 import { INITIALIZED, initializeResult, postsSeen, sseEvent } from '../helpers/session-server';
 
 const CALL = { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'slow', arguments: {}, _meta: { progressToken: 'p3' } } };
@@ -13,19 +14,13 @@ const TOOL_RESULT = result(3, { content: [{ type: 'text', text: 'done' }] });
 const INIT_ANSWER = JSON.stringify(result(0, initializeResult()));
 
 describe('resumption of a dropped POST SSE stream', () => {
+  const h = useHarness();
   let srv: TestServer | undefined;
   let cli: CliRun | undefined;
 
-  afterEach(async () => {
-    if (cli && cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-    await srv?.close();
-    srv = undefined;
-    cli = undefined;
-  });
-
   /** initialize, initialized and the plain GET stream (405) are answered here; the rest by `rest`. */
   const base =
-    (rest: Parameters<typeof startServer>[0]): Parameters<typeof startServer>[0] =>
+    (rest: Handler): Handler =>
     (req, res, raw) => {
       const m = req.json;
       if (req.method === 'DELETE') return void res.writeHead(200).end();
@@ -36,7 +31,7 @@ describe('resumption of a dropped POST SSE stream', () => {
     };
 
   test('drop after event e1: GET with Last-Event-ID e1 delivers the result; progress and result each once', async () => {
-    srv = await startServer(
+    srv = await h.server(
       base((req, res) => {
         if (req.method === 'POST' && req.json?.method === 'tools/call') {
           sse(res, { 'Mcp-Session-Id': 's1' });
@@ -53,7 +48,7 @@ describe('resumption of a dropped POST SSE stream', () => {
         res.writeHead(400).end();
       }),
     );
-    cli = runCli(['--url', srv.url]);
+    cli = h.cli(['--url', srv.url]);
     cli.send(INITIALIZE);
     cli.send(INITIALIZED);
     cli.send(CALL);
@@ -72,7 +67,7 @@ describe('resumption of a dropped POST SSE stream', () => {
 
   test('clean end before the answer, then a resumed stream that drops too: the cursor moves on (e1, then e2)', async () => {
     const PROGRESS2 = { ...PROGRESS, params: { ...PROGRESS.params, progress: 2 } };
-    srv = await startServer(
+    srv = await h.server(
       base((req, res) => {
         if (req.method === 'POST' && req.json?.method === 'tools/call') {
           sse(res, { 'Mcp-Session-Id': 's1' });
@@ -94,7 +89,7 @@ describe('resumption of a dropped POST SSE stream', () => {
         res.writeHead(400).end();
       }),
     );
-    cli = runCli(['--url', srv.url]);
+    cli = h.cli(['--url', srv.url]);
     cli.send(INITIALIZE);
     cli.send(INITIALIZED);
     cli.send(CALL);
@@ -110,7 +105,7 @@ describe('resumption of a dropped POST SSE stream', () => {
   });
 
   test('drop without event ids: exactly one error line for id 3, no resumption', async () => {
-    srv = await startServer(
+    srv = await h.server(
       base((req, res) => {
         if (req.method === 'POST' && req.json?.method === 'tools/call') {
           sse(res, { 'Mcp-Session-Id': 's1' });
@@ -120,7 +115,7 @@ describe('resumption of a dropped POST SSE stream', () => {
         res.writeHead(400).end();
       }),
     );
-    cli = runCli(['--url', srv.url]);
+    cli = h.cli(['--url', srv.url]);
     cli.send(INITIALIZE);
     cli.send(INITIALIZED);
     cli.send(CALL);

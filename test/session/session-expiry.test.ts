@@ -3,8 +3,9 @@
  * session id means the session is gone; the bridge starts a new one by replaying the host's
  * initialize (without the old id) and notifications/initialized, then retries the request once.
  */
-import { INITIALIZE, runCli, type CliRun } from '../helpers/cli-process';
-import { json, result, startServer, type TestServer } from '../helpers/http-server';
+import { INITIALIZE, type CliRun } from '../helpers/cli-process';
+import { useHarness } from '../helpers/cli-kit';
+import { json, result, type TestServer } from '../helpers/http-server';
 import { INITIALIZED, initializeResult, postsSeen, waitFor } from '../helpers/session-server';
 
 const CALL = { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'echo', arguments: { message: 'hi' } } };
@@ -12,20 +13,14 @@ const SESSION_GONE = { jsonrpc: '2.0', id: null, error: { code: -32001, message:
 const TOOL_RESULT = result(5, { content: [{ type: 'text', text: 'Echo: hi' }] });
 
 describe('session expiry: 404 on a session request', () => {
+  const h = useHarness();
   let srv: TestServer | undefined;
   let cli: CliRun | undefined;
-
-  afterEach(async () => {
-    if (cli && cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-    await srv?.close();
-    srv = undefined;
-    cli = undefined;
-  });
 
   /** A server that hands out s1, s2, ... and answers tools/call per `call`. */
   async function server(call: (sessionId: string | undefined) => 'ok' | '404') {
     let sessions = 0;
-    return startServer((req, res) => {
+    return h.server((req, res) => {
       const sid = req.headers['mcp-session-id'] as string | undefined;
       if (req.method === 'GET') return void res.writeHead(405).end();
       if (req.method === 'DELETE') return void res.writeHead(200).end();
@@ -42,7 +37,7 @@ describe('session expiry: 404 on a session request', () => {
 
   test('replays initialize without the session id, re-sends initialized, retries once: one answer for id 5', async () => {
     srv = await server((sid) => (sid === 's1' ? '404' : 'ok'));
-    cli = runCli(['--url', srv.url]);
+    cli = h.cli(['--url', srv.url]);
     cli.send(INITIALIZE);
     cli.send(INITIALIZED);
     await waitFor(() => postsSeen(srv!.requests).some(([kind]) => kind === 'notifications/initialized'), 'notifications/initialized');
@@ -73,7 +68,7 @@ describe('session expiry: 404 on a session request', () => {
 
   test('a second 404 after the recovery: exactly one error line for id 5, no further replay', async () => {
     srv = await server(() => '404');
-    cli = runCli(['--url', srv.url]);
+    cli = h.cli(['--url', srv.url]);
     cli.send(INITIALIZE);
     cli.send(INITIALIZED);
     await waitFor(() => postsSeen(srv!.requests).some(([kind]) => kind === 'notifications/initialized'), 'notifications/initialized');
@@ -99,7 +94,7 @@ describe('session expiry: 404 on a session request', () => {
   test('two requests 404 at once: one shared replay of initialize, both retried with the new session', async () => {
     let sessions = 0;
     const held: Array<() => void> = [];
-    srv = await startServer((req, res) => {
+    srv = await h.server((req, res) => {
       const sid = req.headers['mcp-session-id'] as string | undefined;
       if (req.method === 'GET') return void res.writeHead(405).end();
       if (req.method === 'DELETE') return void res.writeHead(200).end();
@@ -117,7 +112,7 @@ describe('session expiry: 404 on a session request', () => {
       }
       json(res, result(m.id, { content: [{ type: 'text', text: `ok ${m.id}` }] }));
     });
-    cli = runCli(['--url', srv.url]);
+    cli = h.cli(['--url', srv.url]);
     cli.send(INITIALIZE);
     cli.send(INITIALIZED);
     await waitFor(() => postsSeen(srv!.requests).some(([kind]) => kind === 'notifications/initialized'), 'notifications/initialized');
