@@ -17,6 +17,7 @@ import { createParser } from 'eventsource-parser';
 import fc from 'fast-check';
 import { from } from 'rxjs';
 import { decodeUtf8, parseSse, SseParser, type SseEvent } from '../../operators';
+import { concat } from '../operators/support';
 
 type Event = { data: string; event: string | null; id: string | null };
 
@@ -120,16 +121,6 @@ const cuts: fc.Arbitrary<number[] | 'every'> = fc.oneof(
   { weight: 1, arbitrary: fc.constant([] as number[]) },
   { weight: 1, arbitrary: fc.constant('every' as const) },
 );
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function check(input: Uint8Array, cutSpec: number[] | 'every'): void {
   const text = new TextDecoder().decode(input);

@@ -20,6 +20,7 @@
 import fc from 'fast-check';
 import { startServer, type TestServer } from '../helpers/http-server';
 import { spawnBridge, stackFrames, waitFor, within, type Bridge } from '../helpers/chaos-kit';
+import { concat } from '../operators/support';
 
 const MAX = 1024 * 1024; // --max-message-bytes
 const RUNS = 20;
@@ -34,15 +35,6 @@ type Spec =
   | { kind: 'huge'; fill: 'a' | '中' | 'request' | 'string'; size: number }
   | { kind: 'deep'; shape: 'array' | 'object' | 'unbalanced' | 'request'; depth: number };
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 const noLf = (b: Uint8Array) => b.filter((x) => x !== 0x0a);
 
 const invalidUtf8 = fc.constantFrom(
