@@ -36,32 +36,17 @@ function withConnectTimeout(socket: Duplex, ms: number): Duplex {
   return socket;
 }
 
-class TimedHttpAgent extends http.Agent {
-  constructor(
-    options: http.AgentOptions,
-    private readonly connectTimeoutMs: number,
-  ) {
-    super(options);
-  }
-  override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): Duplex {
-    // @ts-expect-error createConnection exists on http.Agent at run time (net.createConnection).
-    const socket: Duplex = super.createConnection(options, callback);
-    return withConnectTimeout(socket, this.connectTimeoutMs);
-  }
-}
-
-class TimedHttpsAgent extends https.Agent {
-  constructor(
-    options: https.AgentOptions,
-    private readonly connectTimeoutMs: number,
-  ) {
-    super(options);
-  }
-  override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): Duplex {
-    // @ts-expect-error createConnection exists on https.Agent at run time (tls.connect).
-    const socket: Duplex = super.createConnection(options, callback);
-    return withConnectTimeout(socket, this.connectTimeoutMs);
-  }
+/**
+ * The agent with its `createConnection` (documented as overridable) wrapped to arm the connect
+ * timer: one wrapper for the http and the https agent, whose base classes differ.
+ */
+function withConnectTimer<A extends http.Agent>(agent: A, ms: number): A {
+  const create = agent.createConnection.bind(agent);
+  agent.createConnection = (options, callback) => {
+    const socket = create(options, callback);
+    return socket ? withConnectTimeout(socket, ms) : socket;
+  };
+  return agent;
 }
 
 /** Keep-alive agents, one per scheme, carrying the TLS settings (extra CA, client cert, insecure). */
@@ -81,7 +66,7 @@ export function createAgents(options: AgentOptions): { httpAgent: http.Agent; ht
   if (options.certFile) tls.cert = readFileSync(options.certFile);
   if (options.keyFile) tls.key = readFileSync(options.keyFile);
   return {
-    httpAgent: new TimedHttpAgent(pool, options.connectTimeoutMs),
-    httpsAgent: new TimedHttpsAgent({ ...pool, ...tls }, options.connectTimeoutMs),
+    httpAgent: withConnectTimer(new http.Agent(pool), options.connectTimeoutMs),
+    httpsAgent: withConnectTimer(new https.Agent({ ...pool, ...tls }), options.connectTimeoutMs),
   };
 }

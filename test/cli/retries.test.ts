@@ -2,7 +2,10 @@
  * What is sent again and what never is, counted on the server: retryable statuses and failures
  * before any response byte are retried; anything after the server started answering is not.
  */
-import { exitOf, parseLine, posts, reply, useHarness } from '../helpers/cli-kit';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import { exitOf, parseLine, posts, reply, sleep, useHarness } from '../helpers/cli-kit';
 import { result } from '../helpers/http-server';
 
 const h = useHarness();
@@ -99,5 +102,34 @@ describe('retries', () => {
       { jsonrpc: '2.0', id: 6, error: { code: -32000, message: 'HTTP 503 Service Unavailable: still busy', data: { status: 503, body: 'still busy' } } },
     ]);
     expect(posts(server)).toHaveLength(3);
+  });
+});
+
+describe('connect timeout', () => {
+  test('a server whose TCP connect never completes: --connect-timeout ends each attempt, then one error with the id', async () => {
+    // A listener in a stopped process with a full accept queue: the kernel drops further SYNs,
+    // so a connect to it hangs (no refusal, no reset) until the bridge's own timer fires.
+    const listener = spawn(process.execPath, ['-e', "const s = require('net').createServer(); s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => console.log(s.address().port));"], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const fillers: Socket[] = [];
+    try {
+      const port = Number((await once(listener.stdout!, 'data'))[0]);
+      process.kill(listener.pid!, 'SIGSTOP');
+      for (let i = 0; i < 4; i++) fillers.push(connect(port, '127.0.0.1').on('error', () => undefined));
+      await sleep(200);
+      const run = h.cli(['--url', `http://127.0.0.1:${port}/mcp`, '--connect-timeout', '0.3', '--retries', '2', '--retry-base', '0.01']);
+      run.send(req(7));
+      run.end();
+      expect(await exitOf(run)).toEqual({ code: 0, signal: null });
+      const lines = run.lines.map(parseLine);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({ jsonrpc: '2.0', id: 7, error: { code: -32000 } });
+      // The bridge's own timer ended it (without it the connect would hang past the test's wait).
+      expect(lines[0]!.error!.message).toMatch(/connect timed out after 300 ms/);
+    } finally {
+      for (const socket of fillers) socket.destroy();
+      listener.kill('SIGKILL');
+    }
   });
 });
