@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { AxiosError, AxiosHeaders, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { AxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 
 /** What the bridge accepts when the request does not say: what `decompressed` can undo. */
 const ACCEPT_ENCODING = 'gzip, deflate, br';
@@ -37,7 +37,8 @@ export const nodeHttpAdapter: AxiosAdapter = (config: InternalAxiosRequestConfig
     const req = (secure ? https : http).request(url, options, (res) => {
       const status = res.statusCode ?? 0;
       const data = options.method === 'HEAD' || status === 204 || status === 304 ? res : decompressed(res);
-      resolve({ data, status, statusText: res.statusMessage ?? '', headers: AxiosHeaders.from(res.headers as Record<string, string>), config, request: req });
+      // Plain headers: axios' dispatchRequest wraps them in AxiosHeaders itself.
+      resolve({ data, status, statusText: res.statusMessage ?? '', headers: res.headers, config, request: req });
     });
     req.on('error', (err: NodeJS.ErrnoException) => reject(AxiosError.from(err, err.code, config, req)));
     req.end(body);
