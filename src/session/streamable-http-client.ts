@@ -68,7 +68,7 @@ export class StreamableHttpClient {
     }
     this.stream = new ServerStream({
       url: options.url,
-      headers: () => ({ ...this.baseHeaders, ...this.session.headers() }),
+      headers: () => this.headers(),
       maxMessageBytes: options.maxMessageBytes,
       gate: options.gate,
       logger: options.logger,
@@ -98,7 +98,7 @@ export class StreamableHttpClient {
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), deadlineMs);
     try {
-      const res = await this.options.send({ method: 'DELETE', url: this.options.url, headers: { ...this.baseHeaders, ...this.session.headers() }, signal: ac.signal, lane: 'side' });
+      const res = await this.options.send({ method: 'DELETE', url: this.options.url, headers: this.headers(), signal: ac.signal, lane: 'side' });
       res.body.discard();
       this.options.logger.debug(`session ${sessionId} closed: HTTP ${res.status}`);
     } catch (err) {
@@ -221,7 +221,7 @@ export class StreamableHttpClient {
     return (signal) => ({
       method: 'POST',
       url: this.options.url,
-      headers: { ...this.baseHeaders, ...this.session.headers(), 'Content-Type': contentType, Accept: ACCEPT },
+      headers: this.headers({ 'Content-Type': contentType, Accept: ACCEPT }),
       body,
       signal,
       // Requests take the pool sized to the request slots; notifications and answers the side lane.
@@ -311,7 +311,7 @@ export class StreamableHttpClient {
         const delay = cursor.retryMs ?? Math.min(1000 * 2 ** (attempt - 1), 10_000);
         this.options.logger.info(`response stream for request ${JSON.stringify(id)} ended early: resuming after event ${JSON.stringify(cursor.lastEventId)} in ${delay} ms`);
         const resume = this.exchange(
-          (signal) => ({ method: 'GET', url: this.options.url, headers: { ...this.baseHeaders, ...this.session.headers(), Accept: 'text/event-stream', 'Last-Event-ID': cursor.lastEventId }, signal }),
+          (signal) => ({ method: 'GET', url: this.options.url, headers: this.headers({ Accept: 'text/event-stream', 'Last-Event-ID': cursor.lastEventId }), signal }),
           cursor,
           answered,
           false,
@@ -360,6 +360,11 @@ export class StreamableHttpClient {
       .with({ kind: 'response', message: { result: { protocolVersion: P.string } } }, (r) => (r.message as { result: { protocolVersion: string } }).result.protocolVersion)
       .otherwise(() => undefined);
     if (version !== undefined) this.session.protocolVersion = version;
+  }
+
+  /** The headers of every request: the user's, the session's (id, protocol version), then `extra`. */
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...this.baseHeaders, ...this.session.headers(), ...extra };
   }
 
   private startServerStream(): void {
