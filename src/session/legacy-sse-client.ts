@@ -9,17 +9,17 @@ import {
   switchMap,
   takeWhile,
   throwError,
-  timeout,
 } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import { idKey, parseSse, type ClassifiedMessage, type JsonRpcId } from '../../operators';
-import { NoResponseError, RequestTimeoutError } from '../http/errors';
+import { NoResponseError } from '../http/errors';
 import type { HttpRequest } from '../http/http-types';
 import { encodeBody } from '../http/request-body';
 import { mediaTypeOf, toMessage } from '../http/response-messages';
 import { sendWithRetry } from '../http/retry';
 import type { ClientOptions } from './client-options';
 import { httpStatusError } from './read-error-body';
+import { responseTimeout } from './response-timeout';
 
 export type LegacySseClientOptions = ClientOptions;
 
@@ -67,8 +67,7 @@ export class LegacySseClient {
         }),
       );
     });
-    const ms = this.options.timeoutMs;
-    return ms > 0 ? answers.pipe(timeout({ each: ms, with: () => throwError(() => new RequestTimeoutError(ms)) })) : answers;
+    return answers.pipe(responseTimeout(this.options.timeoutMs));
   }
 
   /** POSTs one message to the endpoint; the answer (if any) comes on the stream. */

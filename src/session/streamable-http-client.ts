@@ -13,18 +13,18 @@ import {
   asapScheduler,
   tap,
   throwError,
-  timeout,
   timer,
   lastValueFrom,
 } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import type { ClassifiedMessage, JsonRpcId, SseCursor } from '../../operators';
-import { errorCode, NoResponseError, RequestTimeoutError } from '../http/errors';
+import { errorCode, NoResponseError } from '../http/errors';
 import type { HttpRequest, HttpResponse, ResponseBody } from '../http/http-types';
 import { encodeBody } from '../http/request-body';
 import { responseMessages } from '../http/response-messages';
 import { sendWithRetry } from '../http/retry';
 import { SessionExpiredError } from './errors';
+import { responseTimeout } from './response-timeout';
 import type { ClientOptions } from './client-options';
 import { httpStatusError } from './read-error-body';
 import { ServerStream } from './server-stream';
@@ -155,9 +155,7 @@ export class StreamableHttpClient {
   }
 
   private withTimeout(source: Observable<ClassifiedMessage>): Observable<ClassifiedMessage> {
-    const ms = this.options.timeoutMs;
-    if (ms <= 0) return source;
-    return source.pipe(timeout({ each: ms, with: () => throwError(() => new RequestTimeoutError(ms)) }));
+    return source.pipe(responseTimeout(this.options.timeoutMs));
   }
 
   /**
