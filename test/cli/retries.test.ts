@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { exitOf, parseLine, posts, reply, sleep, useHarness } from '../helpers/cli-kit';
+import { exitOf, onlyAnswer, parseLine, posts, reply, sleep, useHarness } from '../helpers/cli-kit';
 import { result } from '../helpers/http-server';
 
 const h = useHarness();
@@ -119,14 +119,10 @@ describe('connect timeout', () => {
       for (let i = 0; i < 4; i++) fillers.push(connect(port, '127.0.0.1').on('error', () => undefined));
       await sleep(200);
       const run = h.cli(['--url', `http://127.0.0.1:${port}/mcp`, '--connect-timeout', '0.3', '--retries', '2', '--retry-base', '0.01']);
-      run.send(req(7));
-      run.end();
-      expect(await exitOf(run)).toEqual({ code: 0, signal: null });
-      const lines = run.lines.map(parseLine);
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatchObject({ jsonrpc: '2.0', id: 7, error: { code: -32000 } });
+      const answer = await onlyAnswer(run, req(7));
+      expect(answer).toMatchObject({ jsonrpc: '2.0', id: 7, error: { code: -32000 } });
       // The bridge's own timer ended it (without it the connect would hang past the test's wait).
-      expect(lines[0]!.error!.message).toMatch(/connect timed out after 300 ms/);
+      expect(answer.error!.message).toMatch(/connect timed out after 300 ms/);
     } finally {
       for (const socket of fillers) socket.destroy();
       listener.kill('SIGKILL');

@@ -86,6 +86,18 @@ export function exitOf(run: { exited: Promise<{ code: number | null; signal: Nod
   return within(run.exited, ms, 'the bridge to exit');
 }
 
+/**
+ * Sends one message, closes stdin, expects a clean exit with exactly one stdout line, and returns
+ * that line parsed: for the cases where a request must get one answer and nothing else.
+ */
+export async function onlyAnswer(run: CliRun, message: unknown) {
+  run.send(message);
+  run.end();
+  expect(await exitOf(run)).toEqual({ code: 0, signal: null });
+  expect(run.lines).toHaveLength(1);
+  return parseLine(run.lines[0]!);
+}
+
 /** A TCP port on 127.0.0.1 that nothing listens on (bound, then released). */
 export function closedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
