@@ -1,5 +1,6 @@
-import { Observable, type OperatorFunction } from 'rxjs';
-import { classifyValue, errorResponse, ErrorCode, jsonArrayItems, type ClassifiedMessage } from '../../operators';
+import { concatMap, type OperatorFunction } from 'rxjs';
+import { jsonArrayItems } from './json-array-items';
+import { classifyValue, errorResponse, ErrorCode, type ClassifiedMessage } from './json-rpc';
 
 /**
  * Host batches taken apart: each member of a JSON-RPC batch goes on as if it had come on its own
@@ -11,24 +12,11 @@ import { classifyValue, errorResponse, ErrorCode, jsonArrayItems, type Classifie
  * An empty batch, or a batch inside a batch, is one -32600 with id null, as JSON-RPC says.
  */
 export function batchMembers(): OperatorFunction<ClassifiedMessage, ClassifiedMessage> {
-  return (source) =>
-    new Observable<ClassifiedMessage>((subscriber) =>
-      source.subscribe({
-        next(m) {
-          if (m.kind !== 'batch') subscriber.next(m);
-          else for (const member of membersOf(m.items, m.text)) subscriber.next(member);
-        },
-        error(err: unknown) {
-          subscriber.error(err);
-        },
-        complete() {
-          subscriber.complete();
-        },
-      }),
-    );
+  return concatMap((m) => (m.kind === 'batch' ? membersOf(m.items, m.text) : [m]));
 }
 
-function membersOf(items: unknown[], text: string): ClassifiedMessage[] {
+/** The members of a batch, each classified on its own (see batchMembers). */
+export function membersOf(items: unknown[], text: string): ClassifiedMessage[] {
   if (items.length === 0) return [invalidBatch('Invalid Request: an empty batch')];
   const found = jsonArrayItems(text);
   const texts = found.length === items.length ? found : items.map((item) => JSON.stringify(item));

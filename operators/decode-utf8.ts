@@ -1,4 +1,5 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { pushParserOperator } from './push-parser';
 
 export interface DecodeUtf8Options {
   /**
@@ -17,22 +18,14 @@ export interface DecodeUtf8Options {
  * Empty results are not emitted: downstream operators never see an empty chunk.
  */
 export function decodeUtf8(options: DecodeUtf8Options = {}): OperatorFunction<Uint8Array, string> {
-  return (source) =>
-    new Observable<string>((subscriber) => {
-      const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: !options.stripBom });
-      return source.subscribe({
-        next(chunk) {
-          const text = decoder.decode(chunk, { stream: true });
-          if (text.length > 0) subscriber.next(text);
-        },
-        error(err: unknown) {
-          subscriber.error(err);
-        },
-        complete() {
-          const tail = decoder.decode();
-          if (tail.length > 0) subscriber.next(tail);
-          subscriber.complete();
-        },
-      });
-    });
+  return pushParserOperator<Uint8Array, string>((emit) => {
+    const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: !options.stripBom });
+    const pass = (text: string) => {
+      if (text.length > 0) emit(text);
+    };
+    return {
+      feed: (chunk) => pass(decoder.decode(chunk, { stream: true })),
+      end: () => pass(decoder.decode()),
+    };
+  });
 }

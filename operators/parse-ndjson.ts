@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { filter, map, pipe, type OperatorFunction } from 'rxjs';
 
 /**
  * NDJSON records from lines (use after `splitLines`): each line trimmed of surrounding
@@ -6,19 +6,8 @@ import { Observable, type OperatorFunction } from 'rxjs';
  * that the original text can be forwarded byte for byte.
  */
 export function parseNdjson(): OperatorFunction<string, string> {
-  return (source) =>
-    new Observable<string>((subscriber) =>
-      source.subscribe({
-        next(line) {
-          const record = line.trim();
-          if (record.length > 0) subscriber.next(record);
-        },
-        error(err: unknown) {
-          subscriber.error(err);
-        },
-        complete() {
-          subscriber.complete();
-        },
-      }),
-    );
+  return pipe(
+    map((line) => line.trim()),
+    filter((record) => record.length > 0),
+  );
 }

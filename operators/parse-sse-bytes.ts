@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import { pushParserOperator } from './push-parser';
 import { SseByteParser, type SseByteEvent } from './sse-byte-parser';
-import type { SseParserOptions } from './sse-parser';
+import type { SseParserOptions } from './sse-options';
 
 /**
  * Server-sent events from the undecoded body (`Uint8Array` chunks), with each event's data left

@@ -1,6 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import { pushParserOperator } from './push-parser';
-import { SseParser, type SseEvent, type SseParserOptions } from './sse-parser';
+import { SseParser, type SseEvent } from './sse-parser';
+import type { SseParserOptions } from './sse-options';
 
 /**
  * Server-sent events from text chunks (use after `decodeUtf8`), per the WHATWG event-stream

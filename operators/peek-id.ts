@@ -1,4 +1,4 @@
-import type { JsonRpcId } from '../../operators';
+import type { JsonRpcId } from './json-rpc';
 
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/;
 

@@ -1,5 +1,6 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { LineTooLongError } from './errors';
+import { pushParserOperator } from './push-parser';
 import { TextAccumulator } from './text-accumulator';
 import { exceedsUtf8, utf8Length } from './utf8-length';
 
@@ -35,71 +36,61 @@ export function splitLines(options: SplitLinesOptions & { onOversize: 'emit' }):
 export function splitLines(options: SplitLinesOptions = {}): OperatorFunction<string, string | LineTooLongError> {
   const max = options.maxLineBytes ?? Infinity;
   const emitOversize = options.onOversize === 'emit';
-  return (source) =>
-    new Observable<string | LineTooLongError>((subscriber) => {
-      const pending = new TextAccumulator();
-      // UTF-8 size of `pending`, kept up to date fragment by fragment (each byte counted once).
-      let pendingBytes = 0;
-      // True while discarding the remainder of an over-long line (emit mode only).
-      let discarding = false;
+  return pushParserOperator<string, string | LineTooLongError>((emit) => {
+    const pending = new TextAccumulator();
+    // UTF-8 size of `pending`, kept up to date fragment by fragment (each byte counted once).
+    let pendingBytes = 0;
+    // True while discarding the remainder of an over-long line (emit mode only).
+    let discarding = false;
 
-      /** Hands one finished line on; returns false when the stream was errored. */
-      const deliver = (line: string): boolean => {
-        const end = line.length > 0 && line.charCodeAt(line.length - 1) === CR ? line.length - 1 : line.length;
-        if (exceedsUtf8(line, max, 0, end)) return oversize(line);
-        subscriber.next(end === line.length ? line : line.slice(0, end));
-        return true;
-      };
-      const oversize = (head: string): boolean => {
-        const err = new LineTooLongError(max, head.slice(0, HEAD_CHARS));
-        if (!emitOversize) {
-          subscriber.error(err);
-          return false;
-        }
-        subscriber.next(err);
-        return true;
-      };
+    /** Hands one finished line on (an over-long one as the error, or thrown). */
+    const deliver = (line: string): void => {
+      const end = line.length > 0 && line.charCodeAt(line.length - 1) === CR ? line.length - 1 : line.length;
+      if (exceedsUtf8(line, max, 0, end)) return oversize(line);
+      emit(end === line.length ? line : line.slice(0, end));
+    };
+    const oversize = (head: string): void => {
+      const err = new LineTooLongError(max, head.slice(0, HEAD_CHARS));
+      if (!emitOversize) throw err;
+      emit(err);
+    };
 
-      return source.subscribe({
-        next(chunk) {
-          let start = 0;
-          let lf = chunk.indexOf(LF);
-          while (lf !== -1) {
-            if (discarding) {
-              discarding = false;
-            } else {
-              const line = pending.length > 0 ? pending.take(chunk.slice(start, lf)) : chunk.slice(start, lf);
-              pendingBytes = 0;
-              if (!deliver(line)) return;
-            }
-            start = lf + 1;
-            lf = chunk.indexOf(LF, start);
-          }
-          if (start < chunk.length && !discarding) {
-            const fragment = start === 0 ? chunk : chunk.slice(start);
-            pending.push(fragment);
-            if (max !== Infinity) pendingBytes += utf8Length(fragment);
-            // +1: a trailing CR may still turn out to be half of a CRLF.
-            if (pendingBytes > max + 1) {
-              const head = pending.head(HEAD_CHARS);
-              pending.clear();
-              pendingBytes = 0;
-              discarding = true;
-              oversize(head);
-            }
-          }
-        },
-        error(err: unknown) {
-          subscriber.error(err);
-        },
-        complete() {
-          if (pending.length > 0 && !discarding) {
-            const line = pending.take();
+    return {
+      feed(chunk) {
+        let start = 0;
+        let lf = chunk.indexOf(LF);
+        while (lf !== -1) {
+          if (discarding) {
+            discarding = false;
+          } else {
+            const line = pending.length > 0 ? pending.take(chunk.slice(start, lf)) : chunk.slice(start, lf);
             pendingBytes = 0;
-            if (!deliver(line)) return;
+            deliver(line);
           }
-          subscriber.complete();
-        },
-      });
-    });
+          start = lf + 1;
+          lf = chunk.indexOf(LF, start);
+        }
+        if (start < chunk.length && !discarding) {
+          const fragment = start === 0 ? chunk : chunk.slice(start);
+          pending.push(fragment);
+          if (max !== Infinity) pendingBytes += utf8Length(fragment);
+          // +1: a trailing CR may still turn out to be half of a CRLF.
+          if (pendingBytes > max + 1) {
+            const head = pending.head(HEAD_CHARS);
+            pending.clear();
+            pendingBytes = 0;
+            discarding = true;
+            oversize(head);
+          }
+        }
+      },
+      end() {
+        if (pending.length > 0 && !discarding) {
+          const line = pending.take();
+          pendingBytes = 0;
+          deliver(line);
+        }
+      },
+    };
+  });
 }

@@ -1,7 +1,7 @@
 import { SseEventTooLargeError } from './errors';
 import { SegmentList } from './segment-list';
 import { SseFields } from './sse-fields';
-import type { SseParserOptions } from './sse-parser';
+import type { SseParserOptions } from './sse-options';
 
 /** One dispatched server-sent event, its data left as the bytes received. */
 export interface SseByteEvent {

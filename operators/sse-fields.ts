@@ -1,4 +1,4 @@
-import type { SseCursor, SseParserOptions } from './sse-parser';
+import type { SseCursor, SseParserOptions } from './sse-options';
 
 const DIGITS = /^[0-9]+$/;
 

@@ -1,5 +1,6 @@
 import { SseEventTooLargeError } from './errors';
 import { SseFields } from './sse-fields';
+import type { SseParserOptions } from './sse-options';
 import { TextAccumulator } from './text-accumulator';
 import { utf8Length } from './utf8-length';
 
@@ -13,23 +14,6 @@ export interface SseEvent {
   id?: string;
   /** A valid `retry` field (milliseconds) seen since the previous event. */
   retry?: number;
-}
-
-/**
- * What a transport needs to resume a stream: the last event ID (persists across events, as the
- * WHATWG "last event ID buffer" does) and the reconnection time the server asked for.
- * Pass one in `SseParserOptions.cursor` and read it after the stream drops.
- */
-export interface SseCursor {
-  lastEventId: string;
-  retryMs?: number;
-}
-
-export interface SseParserOptions {
-  /** Cap on one event: its pending line plus its joined data, in UTF-8 bytes. Default: none. */
-  maxEventBytes?: number;
-  /** Updated as the stream is parsed; created fresh when not given. */
-  cursor?: SseCursor;
 }
 
 const LF = 10;

@@ -7,7 +7,7 @@ import { createFetchTransport } from './http/fetch-transport';
 
 export * from '../operators';
 export type { McpHttpClient, McpHttpClientOptions, OutgoingMessage } from './client/mcp-http-client';
-export { HttpStatusError, NoResponseError, RequestTimeoutError, UpstreamProtocolError } from './http/errors';
+export { HttpStatusError, NoResponseError, RequestTimeoutError, UpstreamProtocolError } from './core/errors';
 
 /** An MCP client over fetch (see McpHttpClient). */
 export function createMcpHttpClient(options: McpHttpClientOptions): McpHttpClient {

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Subject } from 'rxjs';
+import { authorizeSend } from './auth/create-authorization';
+import { oauthLogout } from './auth/logout';
 import { Bridge } from './bridge/bridge';
 import { ConfigError, loadConfig, type BridgeConfig } from './config/config';
 import { InvalidHeaderError } from './config/header-values';
@@ -12,16 +14,16 @@ import { Logger } from './log/logger';
 import { createConnection } from './session/create-connection';
 import { LineWriter } from './stdio/line-writer';
 import { stdinMessages } from './stdio/stdin-messages';
+import { DEFAULTS, userAgent } from './core/defaults';
 import { packageVersion } from './version';
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> & Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
-
-/** Sockets beyond --concurrency in the default pool (GET stream, notifications, answers). */
-
-/** Grace for in-flight requests after SIGINT/SIGTERM (capped by --shutdown-timeout). */
-const SIGNAL_GRACE_MS = 3000;
-/** How long the best-effort DELETE of the session may take at exit. */
-const DELETE_DEADLINE_MS = 2000;
+/**
+ * After a signal, the process ends within the grace plus this, whatever the server or the host
+ * does (a server that stops reading, a host that stops reading stdout): answers owed by then are
+ * written first when stdout takes them.
+ */
+const SIGNAL_HARD_STOP_EXTRA_MS = 2000;
 
 /**
  * The CLI: configuration, then the bridge from stdin to the server and back to stdout, then an
@@ -50,6 +52,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   });
   process.on('uncaughtException', (err) => logger.error(`unexpected error: ${err.stack ?? err.message}`));
   process.on('unhandledRejection', (err) => logger.error(`unexpected rejection: ${(err as Error)?.stack ?? String(err)}`));
+  if (config.oauth.logout) return oauthLogout(config.url, config.oauth, logger);
 
   let demo: DemoServer | undefined;
   if (config.demo) {
@@ -80,7 +83,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       keyFile: config.tls.keyFile,
       insecure: config.tls.insecure,
       http2: config.http2,
-      userAgent: `mcp-rx-bridge/${packageVersion()}`,
+      userAgent: userAgent(packageVersion()),
       sensitiveHeaders: Object.keys(config.headers),
     },
     logger,
@@ -94,7 +97,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     retry: config.retry,
     gate: writer.gate,
     logger,
-    send: (request) => transport.send(request),
+    // OAuth sign-in / --auth-command (src/auth/): sets Authorization, renews it on 401 and sends again once.
+    send: authorizeSend((request) => transport.send(request), { url: config.url, oauth: config.oauth, stderr: config.logLevel !== 'off' }, logger),
     serverStream: true,
   });
   bridge = new Bridge(client, writer, logger, { concurrency: config.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs });
@@ -104,8 +108,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     signalled++;
     if (signalled > 1) process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15));
     logger.info(`${signal}: finishing in-flight requests, then exiting`);
-    graceMs = Math.min(config.shutdownTimeoutMs, SIGNAL_GRACE_MS);
+    graceMs = Math.min(config.shutdownTimeoutMs, DEFAULTS.signalGraceMs);
+    bridge?.shortenDeadline(graceMs);
     stopInput$.next();
+    const hardStop = setTimeout(() => {
+      logger.warn(`${signal}: still running ${graceMs + SIGNAL_HARD_STOP_EXTRA_MS} ms after the signal; exiting now`);
+      process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15));
+    }, graceMs + SIGNAL_HARD_STOP_EXTRA_MS);
+    hardStop.unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -113,7 +123,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 
   await bridge.run(stdinMessages(process.stdin, config.maxMessageBytes, bridge.inputGate), stopInput$, () => graceMs);
   process.stdin.pause();
-  await client.close(DELETE_DEADLINE_MS);
+  await client.close(DEFAULTS.closeDeadlineMs);
   await demo?.close();
   await writer.flush();
   logger.info(`done: ${writer.lines} line(s) written`);

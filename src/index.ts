@@ -5,6 +5,7 @@
  */
 import { createClientWith, type McpHttpClient, type McpHttpClientOptions } from './client/mcp-http-client';
 import { HttpTransport, type HttpTransportOptions } from './http/http-transport';
+import { DEFAULTS, userAgent } from './core/defaults';
 import { Logger } from './log/logger';
 import { packageVersion } from './version';
 
@@ -12,10 +13,11 @@ export * from '../operators';
 export type { McpHttpClient, McpHttpClientOptions, OutgoingMessage } from './client/mcp-http-client';
 export { createClientWith } from './client/mcp-http-client';
 export { Logger, type LoggerOptions, type LogLevel } from './log/logger';
-export { HttpStatusError, NoResponseError, RequestTimeoutError, UpstreamProtocolError } from './http/errors';
+export { HttpStatusError, NoResponseError, RequestTimeoutError, UpstreamProtocolError } from './core/errors';
 export type { HttpRequest, HttpResponse, SendHttp } from './http/http-types';
 export { createFetchTransport } from './http/fetch-transport';
 export { forwardRequest, type ForwardOptions } from './client/forward-request';
+export { DEFAULTS } from './core/defaults';
 
 export interface NodeClientOptions extends McpHttpClientOptions {
   /** Node transport settings (TLS, pool, HTTP/2); defaults suit most servers. */
@@ -27,14 +29,14 @@ export function createMcpHttpClient(options: NodeClientOptions): McpHttpClient {
   const logger = options.logger ?? Logger.silent();
   const transport = new HttpTransport(
     {
-      maxSockets: 16,
-      idleTimeoutMs: 90_000,
-      connectTimeoutMs: 15_000,
+      maxSockets: DEFAULTS.librarySockets,
+      idleTimeoutMs: DEFAULTS.poolIdleTimeoutMs,
+      connectTimeoutMs: DEFAULTS.connectTimeoutMs,
       insecure: false,
       http2: false,
       sensitiveHeaders: Object.keys(options.headers ?? {}),
       ...options.http,
-      userAgent: `mcp-rx-bridge/${packageVersion()}`,
+      userAgent: userAgent(packageVersion()),
     },
     logger,
   );

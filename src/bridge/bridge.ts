@@ -1,11 +1,12 @@
-import { EMPTY, Observable, Subject, catchError, concat, defer, filter, map, merge, mergeMap, of, takeUntil, tap, type Subscription } from 'rxjs';
+import { EMPTY, Observable, Subject, catchError, concat, defer, filter, finalize, map, merge, mergeMap, of, takeUntil, tap, type Subscription } from 'rxjs';
 import { match, P } from 'ts-pattern';
-import { errorResponse, ErrorCode, idKey, type ClassifiedMessage, type JsonRpcId } from '../../operators';
+import { idKey, type ClassifiedMessage, type JsonRpcId } from '../../operators';
+import { isAnswer, isAnswerTo } from '../core/answers';
+import type { McpConnection } from '../core/connection';
+import { errorForRequest } from '../core/error-response';
+import { HttpStatusError, NoResponseError, ShutdownError } from '../core/errors';
 import type { Logger } from '../log/logger';
-import { HttpStatusError, NoResponseError } from '../http/errors';
 import type { LineWriter, OutputLine } from '../stdio/line-writer';
-import type { McpConnection } from './connection';
-import { errorForRequest, ShutdownError } from './error-response';
 
 export interface BridgeOptions {
   concurrency: number;
@@ -25,7 +26,11 @@ interface Job {
   readonly stop$: Subject<void>;
 }
 
-/** Host messages queued (admitted, not yet sent) beyond which stdin is paused. */
+/**
+ * Host messages queued (admitted, not yet sent: requests waiting for a slot and one-way messages
+ * waiting for the one-way lane alike) beyond which stdin is paused. Every queued message counts:
+ * a host writing a million notifications to a slow server must not fill memory.
+ */
 const QUEUE_HIGH = 1024;
 /** One-way messages in flight at once (they are short: a POST answered with 202). */
 const ONE_WAY_CONCURRENCY = 64;
@@ -51,6 +56,9 @@ export class Bridge {
   private readonly stopAll$ = new Subject<void>();
   /** Notifications and the host's answers: sent in their own lane, outside the request slots. */
   private readonly oneWay$ = new Subject<Observable<OutputLine>>();
+  /** Lines decided outside a slot (invalid input, answers from the GET stream): the output stream's too. */
+  private readonly direct$ = new Subject<OutputLine>();
+  private deadline: { timer: NodeJS.Timeout; at: number } | undefined;
 
   constructor(
     private readonly connection: McpConnection,
@@ -69,12 +77,11 @@ export class Bridge {
    */
   run(input$: Observable<ClassifiedMessage>, stopInput$: Observable<unknown>, graceMs: () => number): Promise<void> {
     return new Promise<void>((resolve) => {
-      let deadline: NodeJS.Timeout | undefined;
       const server: Subscription = this.connection.serverMessages$.subscribe((m) => this.serverMessage(m));
       const startDeadline = () => {
         const ms = graceMs();
         if (this.jobs.size > 0) this.logger.info(`input ended: waiting up to ${ms} ms for ${this.jobs.size} request(s)`);
-        deadline = setTimeout(() => this.expireAll(), ms);
+        this.setDeadline(ms);
       };
       const requests$ = input$.pipe(
         takeUntil(stopInput$),
@@ -86,7 +93,8 @@ export class Bridge {
       // One-way messages have their own lane: a host's answer to a sampling request must never
       // wait for a slot held by the very tool call that is waiting for it.
       const oneWays$ = this.oneWay$.pipe(mergeMap((work) => work, ONE_WAY_CONCURRENCY));
-      merge(oneWays$, requests$)
+      // The one output stream: everything the bridge writes goes through it, in the order decided.
+      merge(this.direct$, merge(oneWays$, requests$).pipe(finalize(() => this.direct$.complete())))
         .pipe(takeUntil(this.stopAll$))
         .subscribe({
           next: (line) => this.writer.write(line),
@@ -98,11 +106,25 @@ export class Bridge {
           complete: () => finish(),
         });
       const finish = () => {
-        if (deadline) clearTimeout(deadline);
+        if (this.deadline) clearTimeout(this.deadline.timer);
         server.unsubscribe();
         resolve();
       };
     });
+  }
+
+  /**
+   * Brings the shutdown deadline forward to at most `ms` from now (a signal after stdin EOF: the
+   * grace of a signal applies even when the longer EOF deadline is already running).
+   */
+  shortenDeadline(ms: number): void {
+    if (this.deadline === undefined || this.deadline.at <= Date.now() + ms) return;
+    clearTimeout(this.deadline.timer);
+    this.setDeadline(ms);
+  }
+
+  private setDeadline(ms: number): void {
+    this.deadline = { timer: setTimeout(() => this.expireAll(), ms), at: Date.now() + ms };
   }
 
   /** Ends everything at once (stdout is gone: nobody is left to answer). */
@@ -119,25 +141,21 @@ export class Bridge {
     return match(m)
       .with({ kind: 'invalid' }, (bad) => {
         this.logger.warn(`invalid message from the host: ${bad.error.error.message}`);
-        this.writer.write(JSON.stringify(bad.error));
-        return undefined;
-      })
-      .with({ kind: 'batch' }, () => {
-        this.writer.write(
-          JSON.stringify(errorResponse(null, ErrorCode.InvalidRequest, 'Invalid Request: JSON-RPC batches are not supported by MCP (2025-06-18); send one message per line')),
-        );
+        this.direct$.next(JSON.stringify(bad.error));
         return undefined;
       })
       .with({ kind: 'request' }, (req) => this.queue(this.request(req)))
       .with({ kind: 'notification', method: 'notifications/cancelled' }, (note) => {
         this.cancel(note.message.params);
-        this.oneWay$.next(this.oneWay(note));
+        this.oneWay$.next(this.queue(this.oneWay(note)));
         return undefined;
       })
       .with({ kind: P.union('notification', 'response') }, (msg) => {
-        this.oneWay$.next(this.oneWay(msg));
+        this.oneWay$.next(this.queue(this.oneWay(msg)));
         return undefined;
       })
+      // stdin takes batches apart before they get here (operators/batch-members.ts).
+      .with({ kind: 'batch' }, () => undefined)
       .exhaustive();
   }
 
@@ -169,7 +187,7 @@ export class Bridge {
     const work = defer(() => (job.cancelled || job.answered || job.expired ? EMPTY : this.connection.send(req))).pipe(
       takeUntil(job.stop$),
       map((reply): OutputLine | undefined => {
-        if (reply.kind !== 'response' || reply.id !== req.id) return this.otherMessage(reply);
+        if (!isAnswerTo(reply, req.id)) return this.otherMessage(reply);
         return job.answered ? undefined : answer(lineOf(reply));
       }),
       filter((line): line is OutputLine => line !== undefined),
@@ -208,7 +226,7 @@ export class Bridge {
    * answer (with an id), which goes through `serverMessage` to count once, for its own id.
    */
   private otherMessage(m: ClassifiedMessage): OutputLine | undefined {
-    if (m.kind !== 'response' || m.id === null) return lineOf(m);
+    if (!isAnswer(m)) return lineOf(m);
     this.serverMessage(m);
     return undefined;
   }
@@ -220,13 +238,13 @@ export class Bridge {
    * two answers for one id, nor one it did not ask for.
    */
   private serverMessage(m: ClassifiedMessage): void {
-    if (m.kind === 'response' && m.id !== null) {
+    if (isAnswer(m)) {
       const key = idKey(m.id);
       const job = this.jobs.get(key);
       if (job && !job.answered && !job.cancelled) {
         job.answered = true;
         this.remember(key);
-        this.writer.write(lineOf(m));
+        this.direct$.next(lineOf(m));
         job.stop$.next();
         return;
       }
@@ -237,7 +255,7 @@ export class Bridge {
       );
       return;
     }
-    this.writer.write(lineOf(m));
+    this.direct$.next(lineOf(m));
   }
 
   private remember(key: string): void {

@@ -1,5 +1,8 @@
 import { Observable, Subject, defer, map, merge, type Subscription } from 'rxjs';
 import { classifyValue, type ClassifiedMessage, type JsonRpcId, type JsonRpcMessage } from '../../operators';
+import { isAnswer, isAnswerTo } from '../core/answers';
+import { DEFAULTS } from '../core/defaults';
+import type { TransportMode } from '../core/transport-mode';
 import type { SendHttp } from '../http/http-types';
 import type { RetryPolicy } from '../http/retry';
 import { Logger } from '../log/logger';
@@ -11,7 +14,7 @@ export interface McpHttpClientOptions {
   /** Sent on every request (Authorization and the like). */
   headers?: Record<string, string>;
   /** 'auto' (default) falls back to the legacy HTTP+SSE transport when initialize gets 400/404/405. */
-  transport?: 'auto' | 'streamable-http' | 'sse';
+  transport?: TransportMode;
   /** Response timeout per request, reset by each of its messages (ms); 0 = none. Default 60 000. */
   timeoutMs?: number;
   /** Largest message accepted from the server. Default 64 MiB. */
@@ -47,18 +50,16 @@ export interface McpHttpClient {
   close(): Promise<void>;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 250, maxMs: 8000 };
-
 /** Builds a client over the given HTTP function (Node: axios http adapter; browser: fetch). */
 export function createClientWith(send: SendHttp, options: McpHttpClientOptions): McpHttpClient {
   const logger = options.logger ?? Logger.silent();
-  const connection = createConnection(options.transport ?? 'auto', {
+  const connection = createConnection(options.transport ?? DEFAULTS.transport, {
     url: options.url,
     headers: options.headers ?? {},
-    contentType: 'application/json',
-    timeoutMs: options.timeoutMs ?? 60_000,
-    maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
-    retry: { ...DEFAULT_RETRY, ...options.retry },
+    contentType: DEFAULTS.contentType,
+    timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
+    retry: { ...DEFAULTS.retry, ...options.retry },
     logger,
     send,
     serverStream: options.serverStream ?? true,
@@ -84,12 +85,12 @@ export function createClientWith(send: SendHttp, options: McpHttpClientOptions):
           let answered = false;
           const sub: Subscription = connection.send(outgoing).subscribe({
             next: (m) => {
-              if (m.kind === 'response' && m.id !== id && m.id !== null) {
+              if (isAnswer(m) && !isAnswerTo(m, id)) {
                 logger.warn(`an answer for id ${JSON.stringify(m.id)} came on the stream of request ${JSON.stringify(id)}`);
                 strays.next(m);
                 return;
               }
-              if (m.kind === 'response' && m.id === id) answered = true;
+              if (isAnswerTo(m, id)) answered = true;
               subscriber.next(messageOf(m));
             },
             error: (err: unknown) => {

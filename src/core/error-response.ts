@@ -1,13 +1,16 @@
 import { match, P } from 'ts-pattern';
 import { errorResponse, ErrorCode, FrameTooLargeError, type JsonRpcErrorResponse, type JsonRpcId } from '../../operators';
-import { describeNetworkError, errorCode, HttpStatusError, NoResponseError, RequestTimeoutError, UpstreamProtocolError } from '../http/errors';
-
-/** Thrown into requests still open when the shutdown deadline passes. */
-export class ShutdownError extends Error {
-  constructor() {
-    super('the bridge shut down before the server answered');
-  }
-}
+import {
+  describeNetworkError,
+  errorCode,
+  HttpStatusError,
+  LegacyTransportError,
+  NoResponseError,
+  RequestTimeoutError,
+  SessionExpiredError,
+  ShutdownError,
+  UpstreamProtocolError,
+} from './errors';
 
 /**
  * The one JSON-RPC error a failed request is answered with, always carrying the request's id.
@@ -33,6 +36,8 @@ export function errorForRequest(err: unknown, id: JsonRpcId): JsonRpcErrorRespon
       errorResponse(id, ErrorCode.ServerError, `Response too large: ${e.message} (--max-message-bytes)`, { limit: e.limit }),
     )
     .with(P.instanceOf(NoResponseError), (e) => errorResponse(id, ErrorCode.ServerError, `No response: ${e.message}`))
+    .with(P.instanceOf(LegacyTransportError), (e) => errorResponse(id, ErrorCode.ServerError, `Legacy HTTP+SSE transport: ${e.message}`))
+    .with(P.instanceOf(SessionExpiredError), (e) => errorResponse(id, ErrorCode.ServerError, e.message))
     .with(P.instanceOf(ShutdownError), (e) => errorResponse(id, ErrorCode.InternalError, e.message))
     .otherwise((e) => {
       const code = errorCode(e);

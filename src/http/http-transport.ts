@@ -13,7 +13,6 @@ function hasProxyEnv(env: NodeJS.ProcessEnv): boolean {
   return PROXY_VARIABLES.some((name) => (env[name] ?? '') !== '');
 }
 
-export type { HttpRequest, HttpResponse } from './http-types';
 
 /** Sockets of the side lane (see HttpRequest.lane): the GET stream and one-way messages. */
 const SIDE_SOCKETS = 4;

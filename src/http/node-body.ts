@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import type { Observable } from 'rxjs';
 import { fromReadable } from '../util/readable-observable';
 import { decodeUtf8Node } from '../util/string-decoder-operator';
-import type { BackpressureGate, ReleaseMode, ResponseBody } from './http-types';
+import type { BackpressureGate, ReleaseMode } from '../core/backpressure';
+import type { ResponseBody } from './http-types';
 
 /** A Node Readable (axios' http adapter) as a ResponseBody. */
 export class NodeResponseBody implements ResponseBody {

@@ -11,8 +11,9 @@ import {
   type SseByteEvent,
   type SseCursor,
 } from '../../operators';
-import { UpstreamProtocolError } from './errors';
-import type { BackpressureGate, HttpResponse, ReleaseMode, ResponseBody } from './http-types';
+import { UpstreamProtocolError } from '../core/errors';
+import type { BackpressureGate, ReleaseMode } from '../core/backpressure';
+import type { HttpResponse, ResponseBody } from './http-types';
 
 /** How a response body carries messages. */
 export type BodyFormat = 'none' | 'sse' | 'json' | 'ndjson';

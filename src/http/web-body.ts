@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import { decodeUtf8 } from '../../operators';
-import type { BackpressureGate, ReleaseMode, ResponseBody } from './http-types';
+import type { BackpressureGate, ReleaseMode } from '../core/backpressure';
+import type { ResponseBody } from './http-types';
 
 /**
  * A WHATWG ReadableStream (axios' fetch adapter, in browsers) as a ResponseBody. Reads are

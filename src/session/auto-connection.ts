@@ -1,8 +1,8 @@
 import { Observable, catchError, defer, from, merge, switchMap, tap, throwError } from 'rxjs';
 import type { ClassifiedMessage } from '../../operators';
 import type { Logger } from '../log/logger';
-import { HttpStatusError } from '../http/errors';
-import type { McpConnection } from '../bridge/connection';
+import { HttpStatusError } from '../core/errors';
+import type { McpConnection } from '../core/connection';
 
 /** Statuses of an initialize POST that mean "no Streamable HTTP here" (MCP backwards compatibility). */
 const FALLBACK_STATUSES = new Set([400, 404, 405]);

@@ -1,4 +1,5 @@
-import type { BackpressureGate, SendHttp } from '../http/http-types';
+import type { BackpressureGate } from '../core/backpressure';
+import type { SendHttp } from '../http/http-types';
 import type { RetryPolicy } from '../http/retry';
 import type { Logger } from '../log/logger';
 

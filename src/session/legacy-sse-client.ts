@@ -1,30 +1,16 @@
-import {
-  Observable,
-  Subject,
-  defer,
-  finalize,
-  from,
-  ignoreElements,
-  merge,
-  switchMap,
-  takeWhile,
-  throwError,
-} from 'rxjs';
+import { Observable, Subject, defer, finalize, from, ignoreElements, merge, map, switchMap, takeWhile, throwError } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import { idKey, parseSse, type ClassifiedMessage, type JsonRpcId } from '../../operators';
-import { NoResponseError } from '../http/errors';
-import type { HttpRequest } from '../http/http-types';
+import { isAnswerTo } from '../core/answers';
+import type { McpConnection } from '../core/connection';
+import { LegacyTransportError, NoResponseError } from '../core/errors';
 import { encodeBody } from '../http/request-body';
 import { mediaTypeOf, toMessage } from '../http/response-messages';
-import { sendWithRetry } from '../http/retry';
 import type { ClientOptions } from './client-options';
-import { httpStatusError } from './read-error-body';
+import { exchangeResponse } from './exchange';
 import { responseTimeout } from './response-timeout';
 
 export type LegacySseClientOptions = ClientOptions;
-
-/** The legacy transport could not be set up (no stream, no `endpoint` event, foreign origin). */
-export class LegacyTransportError extends Error {}
 
 /**
  * The deprecated HTTP+SSE transport (protocol 2024-11-05): one GET event stream whose first
@@ -33,7 +19,7 @@ export class LegacyTransportError extends Error {}
  * request by id. If the stream drops, requests still waiting are failed (the server's session
  * went with it).
  */
-export class LegacySseClient {
+export class LegacySseClient implements McpConnection {
   private readonly serverMessages = new Subject<ClassifiedMessage>();
   readonly serverMessages$ = this.serverMessages.asObservable();
   private readonly pending = new Map<string, Subject<ClassifiedMessage>>();
@@ -61,7 +47,7 @@ export class LegacySseClient {
       const inbox = new Subject<ClassifiedMessage>();
       this.pending.set(key, inbox);
       return merge(inbox, this.post(m).pipe(ignoreElements())).pipe(
-        takeWhile((reply) => !(reply.kind === 'response' && reply.id === id), true),
+        takeWhile((reply) => !isAnswerTo(reply, id), true),
         finalize(() => {
           if (this.pending.get(key) === inbox) this.pending.delete(key);
         }),
@@ -73,24 +59,14 @@ export class LegacySseClient {
   /** POSTs one message to the endpoint; the answer (if any) comes on the stream. */
   private post(m: ClassifiedMessage): Observable<never> {
     return defer(() => from(this.connect())).pipe(
-      switchMap(
-        (endpoint) =>
-          new Observable<never>((subscriber) => {
-            const ac = new AbortController();
-            const value = m.kind === 'invalid' || m.kind === 'batch' ? undefined : m.message;
-            const { body, contentType } = encodeBody(m.text, value, this.options.contentType);
-            const request: HttpRequest = { method: 'POST', url: endpoint, headers: { ...this.options.headers, 'Content-Type': contentType }, body, signal: ac.signal };
-            sendWithRetry(this.options.send, request, this.options.retry, this.options.logger).then(
-              async (res) => {
-                if (res.status < 200 || res.status >= 300) return subscriber.error(await httpStatusError(res));
-                res.body.discard();
-                subscriber.complete();
-              },
-              (err: unknown) => subscriber.error(err),
-            );
-            return () => ac.abort();
-          }),
-      ),
+      switchMap((endpoint) => {
+        const value = m.kind === 'invalid' || m.kind === 'batch' ? undefined : m.message;
+        const { body, contentType } = encodeBody(m.text, value, this.options.contentType);
+        return exchangeResponse((signal) => ({ method: 'POST', url: endpoint, headers: { ...this.options.headers, 'Content-Type': contentType }, body, signal }), this.options);
+      }),
+      // The body of an accepted POST says nothing ("Accepted"): the answer comes on the stream.
+      map((res) => res.body.discard()),
+      ignoreElements(),
     );
   }
 
@@ -100,44 +76,41 @@ export class LegacySseClient {
     const controller = new AbortController();
     this.controller = controller;
     this.endpoint = new Promise<string>((resolve, reject) => {
-      const headers = { ...this.options.headers, Accept: 'text/event-stream' };
-      this.options.send({ method: 'GET', url: this.options.url, headers, signal: controller.signal, lane: 'side' }).then(
-        async (res) => {
-          if (res.status < 200 || res.status >= 300) return reject(await httpStatusError(res));
+      let resolved = false;
+      const events = exchangeResponse((signal) => ({ method: 'GET', url: this.options.url, headers: { ...this.options.headers, Accept: 'text/event-stream' }, signal, lane: 'side' }), {
+        ...this.options,
+        retry: { ...this.options.retry, attempts: 1 },
+        accepted: (res) => {
           if (mediaTypeOf(res.headers['content-type']) !== 'text/event-stream') {
             res.body.destroy();
-            return reject(new LegacyTransportError(`GET ${this.options.url} did not answer with an event stream`));
+            throw new LegacyTransportError(`GET ${this.options.url} did not answer with an event stream`);
           }
-          let resolved = false;
-          res.body
-            .text(this.options.gate)
-            .pipe(parseSse({ maxEventBytes: this.options.maxMessageBytes }))
-            .subscribe({
-              next: (event) => {
-                if (event.event === 'endpoint') {
-                  const target = new URL(event.data.trim(), this.options.url);
-                  if (target.origin !== new URL(this.options.url).origin) {
-                    controller.abort();
-                    return reject(new LegacyTransportError(`the server's endpoint ${target.origin} is not on the origin of ${this.options.url}`));
-                  }
-                  resolved = true;
-                  this.options.logger.debug(`legacy SSE endpoint: ${target.toString()}`);
-                  return resolve(target.toString());
-                }
-                if (event.event !== undefined && event.event !== 'message') return;
-                if (event.data.trim() === '') return;
-                try {
-                  this.route(toMessage(event.data));
-                } catch (err) {
-                  this.options.logger.warn(`legacy SSE stream: ${(err as Error).message}`);
-                }
-              },
-              error: (err: unknown) => this.dropped(err, resolved, reject),
-              complete: () => this.dropped(new NoResponseError('the legacy SSE stream ended'), resolved, reject),
-            });
         },
-        (err: unknown) => reject(err),
-      );
+      }).pipe(switchMap((res) => res.body.text(this.options.gate).pipe(parseSse({ maxEventBytes: this.options.maxMessageBytes }))));
+      const subscription = events.subscribe({
+        next: (event) => {
+          if (event.event === 'endpoint') {
+            const target = new URL(event.data.trim(), this.options.url);
+            if (target.origin !== new URL(this.options.url).origin) {
+              controller.abort();
+              return reject(new LegacyTransportError(`the server's endpoint ${target.origin} is not on the origin of ${this.options.url}`));
+            }
+            resolved = true;
+            this.options.logger.debug(`legacy SSE endpoint: ${target.toString()}`);
+            return resolve(target.toString());
+          }
+          if (event.event !== undefined && event.event !== 'message') return;
+          if (event.data.trim() === '') return;
+          try {
+            this.route(toMessage(event.data));
+          } catch (err) {
+            this.options.logger.warn(`legacy SSE stream: ${(err as Error).message}`);
+          }
+        },
+        error: (err: unknown) => this.dropped(err, resolved, reject),
+        complete: () => this.dropped(new NoResponseError('the legacy SSE stream ended'), resolved, reject),
+      });
+      controller.signal.addEventListener('abort', () => subscription.unsubscribe(), { once: true });
     });
     this.endpoint.catch(() => (this.endpoint = undefined));
     return this.endpoint;

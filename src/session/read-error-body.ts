@@ -1,6 +1,6 @@
 import { match, P } from 'ts-pattern';
 import type { JsonRpcErrorObject } from '../../operators';
-import { HttpStatusError } from '../http/errors';
+import { HttpStatusError } from '../core/errors';
 import type { HttpResponse } from '../http/http-types';
 import { decodeWhole } from '../http/response-messages';
 

@@ -1,5 +1,5 @@
 import { throwError, timeout, type MonoTypeOperatorFunction } from 'rxjs';
-import { RequestTimeoutError } from '../http/errors';
+import { RequestTimeoutError } from '../core/errors';
 
 /**
  * The response timeout of one exchange: it errors with RequestTimeoutError when `ms` pass

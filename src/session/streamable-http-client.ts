@@ -1,32 +1,15 @@
-import {
-  EMPTY,
-  Observable,
-  Subject,
-  catchError,
-  concat,
-  defer,
-  finalize,
-  from,
-  switchMap,
-  takeUntil,
-  observeOn,
-  asapScheduler,
-  tap,
-  throwError,
-  timer,
-  lastValueFrom,
-} from 'rxjs';
+import { EMPTY, Observable, Subject, catchError, concat, defer, finalize, from, switchMap, takeUntil, observeOn, asapScheduler, tap, throwError, timer, lastValueFrom } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import type { ClassifiedMessage, JsonRpcId, SseCursor } from '../../operators';
-import { errorCode, NoResponseError } from '../http/errors';
-import type { HttpRequest, HttpResponse, ResponseBody } from '../http/http-types';
+import { isAnswerTo, isSuccessStatus } from '../core/answers';
+import type { McpConnection } from '../core/connection';
+import { errorCode, NoResponseError, SessionExpiredError } from '../core/errors';
+import type { HttpRequest, HttpResponse } from '../http/http-types';
 import { encodeBody } from '../http/request-body';
-import { responseMessages } from '../http/response-messages';
-import { sendWithRetry } from '../http/retry';
-import { SessionExpiredError } from './errors';
 import { responseTimeout } from './response-timeout';
 import type { ClientOptions } from './client-options';
-import { httpStatusError } from './read-error-body';
+import { exchange } from './exchange';
+import { reconnectDelayMs } from './reconnect';
 import { ServerStream } from './server-stream';
 import { SessionState } from './session-state';
 
@@ -52,7 +35,7 @@ const RESUMABLE_CODES = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'EP
  * messages written after an initialize wait for its answer; a 404 on a request that carried the
  * session replays the initialize handshake once and retries.
  */
-export class StreamableHttpClient {
+export class StreamableHttpClient implements McpConnection {
   readonly session = new SessionState();
   private readonly serverMessages = new Subject<ClassifiedMessage>();
   readonly serverMessages$ = this.serverMessages.asObservable();
@@ -117,7 +100,7 @@ export class StreamableHttpClient {
       this.stream.stop();
       return this.requestOnce(m, false, (res) => this.adoptSession(res), true).pipe(
         tap((reply) => {
-          if (reply.kind === 'response' && reply.id === m.id) {
+          if (isAnswerTo(reply, m.id)) {
             this.adoptProtocolVersion(reply);
             release();
           }
@@ -171,13 +154,12 @@ export class StreamableHttpClient {
     return defer(() => {
       const cursor: SseCursor = { lastEventId: '' };
       let answered = false;
-      const isAnswer = (reply: ClassifiedMessage) => reply.kind === 'response' && reply.id === m.id;
       const post = this.exchange(this.postRequest(m), cursor, () => answered, recoverable, onHeaders, patientConnect);
       const messages = this.resumable(post, cursor, () => answered, m.id);
       const answer$ = new Subject<void>();
       return messages.pipe(
         tap((reply) => {
-          if (isAnswer(reply)) {
+          if (isAnswerTo(reply, m.id)) {
             answered = true;
             answer$.next();
           }
@@ -202,7 +184,7 @@ export class StreamableHttpClient {
       const isInitialized = m.kind === 'notification' && m.method === 'notifications/initialized';
       if (isInitialized) this.session.initialized = m;
       return this.exchange(this.postRequest(m), cursor, () => false, recoverable, (res) => {
-        if (isInitialized && res.status >= 200 && res.status < 300) this.startServerStream();
+        if (isInitialized && isSuccessStatus(res.status)) this.startServerStream();
       }).pipe(
         catchError((err: unknown) =>
           err instanceof SessionExpiredError && recoverable
@@ -228,10 +210,8 @@ export class StreamableHttpClient {
   }
 
   /**
-   * One HTTP exchange as an Observable of the messages in its body. Non-2xx statuses become
-   * typed errors (a 404 on a request that carried the session: SessionExpiredError).
-   * Unsubscribing before the answer aborts the request; after the answer, the rest of the body
-   * is drained so that the keep-alive socket goes back to the pool.
+   * One exchange of this session (see exchange.ts): a 404 on a request that carried the session
+   * becomes SessionExpiredError, so that the caller can recover the session once.
    */
   private exchange(
     build: (signal: AbortSignal) => HttpRequest,
@@ -241,47 +221,31 @@ export class StreamableHttpClient {
     onHeaders?: (res: HttpResponse) => void,
     patientConnect = false,
   ): Observable<ClassifiedMessage> {
-    return new Observable<ClassifiedMessage>((subscriber) => {
-      const ac = new AbortController();
+    return defer(() => {
       const generation = this.session.generation;
-      const request = build(ac.signal);
-      const carriedSession = request.headers['Mcp-Session-Id'] !== undefined;
-      let body: ResponseBody | undefined;
-      let finished = false;
-      const policy = patientConnect ? { ...this.options.retry, patientConnect } : this.options.retry;
-      const inner = from(sendWithRetry(this.options.send, request, policy, this.options.logger))
-        .pipe(
-          switchMap((res) => {
-            body = res.body;
-            if (res.status < 200 || res.status >= 300) {
-              if (res.status === 404 && carriedSession && recoverable && this.session.initialize !== undefined) {
-                res.body.discard();
-                return throwError(() => new SessionExpiredError(generation));
-              }
-              return from(httpStatusError(res)).pipe(switchMap((err) => throwError(() => err)));
-            }
-            onHeaders?.(res);
-            return responseMessages(res, { maxMessageBytes: this.options.maxMessageBytes, gate: this.options.gate, cursor, release: () => (answered() ? 'drain' : 'destroy') });
-          }),
-        )
-        .subscribe({
-          next: (m) => subscriber.next(m),
-          error: (err: unknown) => {
-            finished = true;
-            subscriber.error(err);
+      let carriedSession = false;
+      return exchange(
+        (signal) => {
+          const request = build(signal);
+          carriedSession = request.headers['Mcp-Session-Id'] !== undefined;
+          return request;
+        },
+        {
+          send: this.options.send,
+          retry: patientConnect ? { ...this.options.retry, patientConnect } : this.options.retry,
+          logger: this.options.logger,
+          maxMessageBytes: this.options.maxMessageBytes,
+          gate: this.options.gate,
+          cursor,
+          done: answered,
+          accepted: onHeaders,
+          failure: (res) => {
+            if (res.status !== 404 || !carriedSession || !recoverable || this.session.initialize === undefined) return undefined;
+            res.body.discard();
+            return new SessionExpiredError(generation);
           },
-          complete: () => {
-            finished = true;
-            subscriber.complete();
-          },
-        });
-      return () => {
-        inner.unsubscribe();
-        if (!finished && !answered()) {
-          ac.abort();
-          body?.destroy();
-        }
-      };
+        },
+      );
     });
   }
 
@@ -306,7 +270,7 @@ export class StreamableHttpClient {
         if (cursor.lastEventId === '' || attempt > this.options.resumeAttempts) {
           return throwError(() => dropped ?? new NoResponseError());
         }
-        const delay = cursor.retryMs ?? Math.min(1000 * 2 ** (attempt - 1), 10_000);
+        const delay = reconnectDelayMs(attempt - 1, cursor.retryMs);
         this.options.logger.info(`response stream for request ${JSON.stringify(id)} ended early: resuming after event ${JSON.stringify(cursor.lastEventId)} in ${delay} ms`);
         const resume = this.exchange(
           (signal) => ({ method: 'GET', url: this.options.url, headers: this.headers({ Accept: 'text/event-stream', 'Last-Event-ID': cursor.lastEventId }), signal }),
@@ -345,7 +309,7 @@ export class StreamableHttpClient {
   }
 
   private adoptSession(res: HttpResponse): void {
-    if (res.status < 200 || res.status >= 300) return;
+    if (!isSuccessStatus(res.status)) return;
     const id = res.headers['mcp-session-id'];
     if (id !== undefined && id !== '') {
       this.session.sessionId = id;

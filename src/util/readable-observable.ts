@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Observable } from 'rxjs';
-import type { BackpressureGate, ReleaseMode } from '../http/http-types';
+import type { BackpressureGate, ReleaseMode } from '../core/backpressure';
 
 
 /**

@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { pushParserOperator } from '../../operators';
 
 /**
  * Node's incremental UTF-8 decoding: the same output as `decodeUtf8()` (U+FFFD for invalid bytes,
@@ -8,22 +9,14 @@ import { Observable, type OperatorFunction } from 'rxjs';
  * Node 20. The runtime-agnostic operator stays the browser path.
  */
 export function decodeUtf8Node(): OperatorFunction<Uint8Array, string> {
-  return (source) =>
-    new Observable<string>((subscriber) => {
-      const decoder = new StringDecoder('utf8');
-      return source.subscribe({
-        next(chunk) {
-          const text = decoder.write(chunk as Buffer);
-          if (text.length > 0) subscriber.next(text);
-        },
-        error(err: unknown) {
-          subscriber.error(err);
-        },
-        complete() {
-          const tail = decoder.end();
-          if (tail.length > 0) subscriber.next(tail);
-          subscriber.complete();
-        },
-      });
-    });
+  return pushParserOperator<Uint8Array, string>((emit) => {
+    const decoder = new StringDecoder('utf8');
+    const pass = (text: string) => {
+      if (text.length > 0) emit(text);
+    };
+    return {
+      feed: (chunk) => pass(decoder.write(chunk as Buffer)),
+      end: () => pass(decoder.end()),
+    };
+  });
 }

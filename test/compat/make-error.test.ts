@@ -4,7 +4,8 @@
  * Difference: the reference answers with id "bridge"; we answer with the failed request's id.
  */
 import { errorResponse } from '../../operators';
-import { errorForRequest, ShutdownError } from '../../src/bridge/error-response';
+import { errorForRequest } from '../../src/core/error-response';
+import { ShutdownError } from '../../src/core/errors';
 import { json } from '../helpers/http-server';
 import { bridge, invalidJson, ping } from './support';
 
