@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { buildOAuthConfig, OAUTH_OPTIONS, type OAuthConfig } from '../auth/oauth-config';
 import { parseLogLevel, type LogFormat, type LogLevel } from '../log/logger';
 import { parseHeader } from './header-values';
 import { resolveServerUrl } from './server-url';
@@ -29,6 +30,8 @@ export interface BridgeConfig {
   retry: { attempts: number; baseMs: number; maxMs: number };
   /** Run against the built-in demo MCP server instead of --url. */
   demo: boolean;
+  /** OAuth sign-in and --auth-command (src/auth/oauth-config.ts). */
+  oauth: OAuthConfig;
 }
 
 /** A configuration the bridge cannot run with: printed on stderr, exit status 2. */
@@ -67,6 +70,7 @@ const OPTIONS = {
   transport: { type: 'string' },
   'no-url-rewrite': { type: 'boolean' },
   demo: { type: 'boolean' },
+  ...OAUTH_OPTIONS,
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -168,6 +172,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
         maxMs: seconds('--retry-max', v['retry-max'], 8, true),
       },
       demo,
+      oauth: buildOAuthConfig(v, env, Object.keys(headers).some((h) => h.toLowerCase() === 'authorization'), (m) => new ConfigError(m)),
     },
   };
 }

@@ -42,5 +42,22 @@ Options (environment variable in brackets):
   -h, --help                    this text
   -V, --version                 the version
 
+OAuth sign-in (used when the server answers 401 with a Bearer challenge and no --auth is set,
+or whenever one of these flags is given; tokens are stored and refreshed):
+  --static-oauth-client-info <json|@file>      pre-registered client: {"client_id", "client_secret"?}
+  --static-oauth-client-metadata <json|@file>  extra metadata for dynamic client registration
+  --client-metadata-url <https url>   Client ID Metadata Document URL (when the server supports it)
+  --oauth-callback-port <n>     loopback port for the browser's redirect (default: a free port)
+  --oauth-store <dir>           token store (default: the user config dir) [MCP_OAUTH_STORE]
+  --device-code                 sign in with a code on another device (RFC 8628), no browser here
+  --client-credentials          machine to machine: client_id + secret, or --oauth-private-key
+  --oauth-private-key <pem>     private_key_jwt client authentication
+  --oauth-scope <scopes>        scopes to request instead of the server's suggestion
+  --resource <uri>              the RFC 8707 resource instead of the discovered one
+  --auth-command "<cmd>"        run a command whose stdout is the token; again on 401 [MCP_AUTH_COMMAND]
+  --auth-timeout <s>            longest wait for sign-in or --auth-command (300)
+  --oauth-logout                remove the stored tokens for --url and exit
+  (BROWSER names the command that opens the sign-in page; the URL is printed on stderr too.)
+
 HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
 `;

@@ -64,6 +64,17 @@ export class Logger {
     return new Logger({ level: 'off', format: 'text' });
   }
 
+  /**
+   * Adds a secret obtained while running (an OAuth access or refresh token, a client secret, an
+   * authorization code): from now on it is redacted like the configured ones.
+   */
+  addSecret(secret: string): void {
+    const fresh = secretForms(secret).filter((s) => s.length >= 4 && !this.secrets.includes(s));
+    if (fresh.length === 0) return;
+    this.secrets.push(...fresh);
+    this.secrets.sort((a, b) => b.length - a.length);
+  }
+
   enabled(level: Exclude<LogLevel, 'off'>): boolean {
     return RANK[level] <= this.rank;
   }

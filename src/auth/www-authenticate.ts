@@ -1,0 +1,85 @@
+/**
+ * The parameters of a `Bearer` challenge in WWW-Authenticate (RFC 6750 section 3, RFC 9728
+ * section 5.1): what a 401 or 403 tells the client about where to sign in and which scopes it needs.
+ */
+export interface BearerChallenge {
+  error?: string;
+  errorDescription?: string;
+  /** Space-separated scopes the server requires for this request. */
+  scope?: string;
+  /** URL of the protected resource metadata (RFC 9728). */
+  resourceMetadata?: string;
+}
+
+const TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
+
+/**
+ * The first Bearer challenge in a WWW-Authenticate value, or undefined when there is none.
+ * Several challenges may share one header ("Basic realm=x, Bearer scope=..."): a small scanner
+ * rather than a regular expression, because quoted values may contain commas and escaped quotes.
+ */
+export function bearerChallenge(header: string | undefined): BearerChallenge | undefined {
+  if (header === undefined) return undefined;
+  const challenges = parseChallenges(header);
+  const bearer = challenges.find((c) => c.scheme.toLowerCase() === 'bearer');
+  if (bearer === undefined) return undefined;
+  const p = bearer.params;
+  return {
+    error: p.error,
+    errorDescription: p.error_description,
+    scope: p.scope,
+    resourceMetadata: p.resource_metadata,
+  };
+}
+
+interface Challenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+function parseChallenges(header: string): Challenge[] {
+  const out: Challenge[] = [];
+  let i = 0;
+  const n = header.length;
+  const skip = (chars: string) => {
+    while (i < n && chars.includes(header[i]!)) i++;
+  };
+  const token = (): string => {
+    const start = i;
+    while (i < n && TOKEN.test(header[i]!)) i++;
+    return header.slice(start, i);
+  };
+  while (i < n) {
+    skip(' \t,');
+    const name = token();
+    if (name === '') {
+      i++; // a stray character: skip it rather than loop forever
+      continue;
+    }
+    skip(' \t');
+    if (header[i] === '=' && out.length > 0) {
+      i++;
+      skip(' \t');
+      let value: string;
+      if (header[i] === '"') {
+        i++;
+        value = '';
+        while (i < n && header[i] !== '"') {
+          if (header[i] === '\\' && i + 1 < n) i++;
+          value += header[i++];
+        }
+        i++; // closing quote
+      } else {
+        const start = i;
+        while (i < n && header[i] !== ',' && header[i] !== ' ') i++;
+        value = header.slice(start, i);
+      }
+      out[out.length - 1]!.params[name.toLowerCase()] = value;
+    } else {
+      // A token68 after another scheme ("Negotiate abc==") reads as a junk parameter of that
+      // scheme, which is harmless: only Bearer's parameters are used.
+      out.push({ scheme: name, params: {} });
+    }
+  }
+  return out;
+}
