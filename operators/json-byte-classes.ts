@@ -45,7 +45,7 @@ for (let b = 0; b < 256; b++) {
   STRING_BYTE[b] = kind;
   if (kind === LEAD) {
     UTF8_LENGTH[b] = b <= 0xdf ? 2 : b <= 0xef ? 3 : 4;
-    UTF8_SECOND_LOW[b] = b === 0xe0 ? 0x80 : b === 0xf0 ? 0x90 : 0x80; // no overlong forms
+    UTF8_SECOND_LOW[b] = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80; // no overlong forms
     UTF8_SECOND_HIGH[b] = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf; // no surrogates, nothing above U+10FFFF
   }
 }
