@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { BackpressureGate, ReleaseMode } from '../core/backpressure';
 
 /**
  * The HTTP exchange as the session layer sees it, with no Node type in it: the Node transport
@@ -18,6 +19,16 @@ export interface HttpRequest {
    * would otherwise deadlock a full pool).
    */
   lane?: 'request' | 'side';
+  /**
+   * True when sending the request twice does no harm even if the first one ran: initialize, ping,
+   * server/discover, every *\/list, resources/read, prompts/get, completion/complete, and a
+   * tools/call of a tool whose annotations say readOnlyHint or idempotentHint. Such a request is
+   * retried after any failure that carries no answer (connection failures, 408, 429, 502, 503,
+   * 504). False or absent (a tools/call of any other tool, an unknown method): it is sent again
+   * only when it provably did not run (RFC 9110 §9.2.2); see retry-rules.ts. GET and DELETE are
+   * idempotent by HTTP's own rules and are treated as repeatable whatever this says.
+   */
+  repeatable?: boolean;
 }
 
 export interface HttpResponse {
@@ -26,19 +37,15 @@ export interface HttpResponse {
   /** Lower-case header names. */
   headers: Record<string, string | undefined>;
   body: ResponseBody;
+  /**
+   * Set by sendWithRetry on a 502, 503 (without Retry-After) or 504 that answered a request that
+   * is not repeatable: a gateway says this also when the upstream handler already ran, so the
+   * request was not sent again, and the error the host gets must say the tool may have run.
+   */
+  mayHaveRun?: true;
 }
 
 export type SendHttp = (request: HttpRequest) => Promise<HttpResponse>;
-
-/**
- * Returns a promise while the consumer cannot take more (e.g. stdout awaits 'drain'), or
- * undefined when it can. Consulted after every chunk: this is how backpressure crosses from the
- * single stdout writer back to the socket a response is read from.
- */
-export type BackpressureGate = () => Promise<void> | undefined;
-
-/** What to do with a body that is unsubscribed from before its end. */
-export type ReleaseMode = 'destroy' | 'drain';
 
 /** A streamed response body. */
 export interface ResponseBody {

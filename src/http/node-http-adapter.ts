@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { AxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { recordAttemptFacts, watchAttempt } from './attempt-facts';
 
 /** What the bridge accepts when the request does not say: what `decompressed` can undo. */
 const ACCEPT_ENCODING = 'gzip, deflate, br';
@@ -40,7 +41,13 @@ export const nodeHttpAdapter: AxiosAdapter = (config: InternalAxiosRequestConfig
       // Plain headers: axios' dispatchRequest wraps them in AxiosHeaders itself.
       resolve({ data, status, statusText: res.statusMessage ?? '', headers: res.headers, config, request: req });
     });
-    req.on('error', (err: NodeJS.ErrnoException) => reject(AxiosError.from(err, err.code, config, req)));
+    // What the socket saw, for the retry rules: was the request sent, on a reused socket? (attempt-facts.ts)
+    const facts = watchAttempt(req);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      const axiosError = AxiosError.from(err, err.code, config, req);
+      recordAttemptFacts(axiosError, facts());
+      reject(axiosError);
+    });
     req.end(body);
   });
 

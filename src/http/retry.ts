@@ -1,6 +1,9 @@
 import type { Logger } from '../log/logger';
-import { describeNetworkError, errorCode, isRetryableNetworkError, RETRYABLE_STATUSES } from './errors';
+import { describeNetworkError, errorCode } from '../core/errors';
+import { MaybeRanError, NEVER_CONNECTED_CODES } from './errors';
 import type { HttpRequest, HttpResponse } from './http-types';
+import { requestLabel } from './request-label';
+import { errorVerdict, isRepeatable, statusVerdict } from './retry-rules';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -15,16 +18,16 @@ export interface RetryPolicy {
   patientConnect?: boolean;
 }
 
-/** Failures that mean "nobody is listening yet": no request can have reached a handler. */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNECTTIMEOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
-
 /**
- * Sends a request, again only where that cannot run it twice: after a network failure before any
- * response byte (refused, reset, connect timeout), and after 408/429/502/503/504, statuses by which
- * the server declines without running the request. Backoff is exponential with jitter;
- * Retry-After (seconds or an HTTP date) is honoured. Once a response with any other status
- * arrives it is returned as is: nothing that reached the handler is ever re-sent. When attempts
- * run out, the last response or error stands.
+ * Sends a request, and again only where that cannot run it twice, by what the request is
+ * (`HttpRequest.repeatable`; the table is in retry-rules.ts): a repeatable request after any
+ * failure that carries no answer (network failures before a response, 408/429/502/503/504); any
+ * other request only when it provably did not run (never connected, not fully written, a stale
+ * keep-alive socket once, 408, 429, 503 with Retry-After). Each retry and each refusal is logged
+ * at info with its rule. A refusal after which the request may have run is marked: a MaybeRanError
+ * is thrown (network), or the response gets `mayHaveRun` (502/503/504). Backoff is exponential
+ * with jitter; Retry-After (seconds or an HTTP date) is honoured. When attempts run out, the last
+ * response or error stands.
  */
 export async function sendWithRetry(
   send: (request: HttpRequest) => Promise<HttpResponse>,
@@ -32,28 +35,45 @@ export async function sendWithRetry(
   policy: RetryPolicy,
   logger: Logger,
 ): Promise<HttpResponse> {
+  const repeatable = isRepeatable(request);
   let attempt = 1;
   let unreachable = 0;
+  let staleRetried = false;
   for (;;) {
     let delayMs: number;
     try {
       const res = await send(request);
-      if (!RETRYABLE_STATUSES.has(res.status) || attempt >= policy.attempts) return res;
+      const verdict = statusVerdict(res.status, res.headers['retry-after'], repeatable);
+      if (verdict === undefined) return res;
+      if (!verdict.retry) {
+        logger.info(`${verdict.cause}: not retrying ${requestLabel(request)}: ${verdict.rule}`);
+        if (verdict.mayHaveRun) res.mayHaveRun = true;
+        return res;
+      }
+      if (attempt >= policy.attempts) return res;
       res.body.discard();
       delayMs = retryAfterMs(res.headers['retry-after']) ?? backoffMs(attempt, policy);
-      logger.info(`HTTP ${res.status}: retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.attempts})`);
+      logger.info(`${verdict.cause}: retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.attempts}): ${requestLabel(request)}, ${verdict.rule}`);
       attempt++;
     } catch (err) {
       if (request.signal.aborted) throw err;
       const code = errorCode(err);
-      if (policy.patientConnect && code !== undefined && UNREACHABLE.has(code)) {
+      if (policy.patientConnect && code !== undefined && NEVER_CONNECTED_CODES.has(code)) {
         // Not an attempt: the server is not up yet. Poll at most once a second.
         if (unreachable++ === 0) logger.warn(`${describeNetworkError(err)}: waiting for the server to come up`);
         delayMs = Math.min(1000, backoffMs(unreachable, policy));
       } else {
-        if (!isRetryableNetworkError(err) || attempt >= policy.attempts) throw err;
-        delayMs = backoffMs(attempt, policy);
-        logger.info(`${describeNetworkError(err)}: retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.attempts})`);
+        const verdict = errorVerdict(err, repeatable, staleRetried);
+        if (verdict === undefined) throw err;
+        if (!verdict.retry) {
+          logger.info(`${verdict.cause}: not retrying ${requestLabel(request)}: ${verdict.rule}`);
+          throw verdict.mayHaveRun ? new MaybeRanError(err) : err;
+        }
+        if (attempt >= policy.attempts) throw err;
+        // The stale-socket race is over at once: the next attempt takes another socket.
+        staleRetried ||= verdict.staleSocket === true;
+        delayMs = verdict.staleSocket ? 0 : backoffMs(attempt, policy);
+        logger.info(`${verdict.cause}: retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.attempts}): ${requestLabel(request)}, ${verdict.rule}`);
         attempt++;
       }
     }
