@@ -17,6 +17,8 @@ const REFRESH_AHEAD_MS = 60_000;
 /** After this many fresh credentials refused in a row, stop signing in for COOLDOWN_MS. */
 const MAX_REJECTED = 2;
 const COOLDOWN_MS = 5 * 60_000;
+/** After a failed sign-in, the next one waits this long. */
+const FAILURE_PAUSE_MS = 10_000;
 
 export interface OAuthProviderOptions {
   config: OAuthConfig;
@@ -141,6 +143,9 @@ export class OAuthProvider implements AuthProvider {
     this.busy = task()
       .catch((err: Error) => {
         this.o.logger.error(`OAuth: ${err instanceof OAuthError ? err.message : describe(err)}`);
+        // Requests that arrive right after a failed sign-in get the 401 instead of starting
+        // another one each (a browser tab per request).
+        this.cooldownUntil = Math.max(this.cooldownUntil, Date.now() + FAILURE_PAUSE_MS);
         return false;
       })
       .finally(() => {
@@ -203,7 +208,7 @@ export class OAuthProvider implements AuthProvider {
         return true;
       }
       const found = await discover(serverUrl, challenge, this.o.fetch, logger, config.resource);
-      const chosen = scope ?? initialScope({ configured: config.scope, challenge: challenge?.scope, resourceScopes: found.prm?.scopes_supported, serverScopes: found.as.scopes_supported });
+      const chosen = scope ?? initialScope({ configured: config.scope, challenge: challenge?.scope, resourceScopes: found.prm?.scopes_supported, serverScopes: found.as.scopes_supported, refreshable: config.grant !== 'client_credentials' });
       logger.info(`OAuth: signing in at ${found.as.issuer} for ${found.resource} (${config.grant.replace('_', ' ')})`);
       const tokens = await this.grant(found, chosen);
       await this.save({

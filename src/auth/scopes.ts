@@ -28,9 +28,11 @@ export function initialScope(options: {
   challenge?: string;
   resourceScopes?: readonly string[];
   serverScopes?: readonly string[];
+  /** A user grant (a refresh token is wanted); false for client credentials. */
+  refreshable: boolean;
 }): string | undefined {
   const base = options.configured ?? options.challenge ?? (options.resourceScopes && options.resourceScopes.length > 0 ? options.resourceScopes.join(' ') : undefined);
   if (base === undefined) return undefined;
-  const offline = options.serverScopes?.includes('offline_access') ? 'offline_access' : undefined;
+  const offline = options.refreshable && options.serverScopes?.includes('offline_access') ? 'offline_access' : undefined;
   return unionScopes(base, offline);
 }
