@@ -6,6 +6,7 @@ import type { McpConnection } from '../core/connection';
 import { errorForRequest } from '../core/error-response';
 import { HttpStatusError, NoResponseError, ShutdownError } from '../core/errors';
 import type { Logger } from '../log/logger';
+import { isLongLived, isModernMessage } from '../protocol/meta';
 import type { LineWriter, OutputLine } from '../stdio/line-writer';
 
 export interface BridgeOptions {
@@ -23,6 +24,10 @@ interface Job {
   cancelled: boolean;
   /** The shutdown deadline passed: it is answered with an error. */
   expired: boolean;
+  /** A stream meant to stay open (subscriptions/listen): closed at once when the input ends. */
+  longLived: boolean;
+  /** MCP 2026-07-28: closing its stream is the cancellation; no notification goes upstream. */
+  modern: boolean;
   readonly stop$: Subject<void>;
 }
 
@@ -34,6 +39,8 @@ interface Job {
 const QUEUE_HIGH = 1024;
 /** One-way messages in flight at once (they are short: a POST answered with 202). */
 const ONE_WAY_CONCURRENCY = 64;
+/** Long-lived streams open at once; they never take one of the `concurrency` request slots. */
+const STREAM_CONCURRENCY = 64;
 /** How many answered ids are remembered to drop a server's duplicate answer. */
 const ANSWERED_MEMORY = 10_000;
 
@@ -56,6 +63,8 @@ export class Bridge {
   private readonly stopAll$ = new Subject<void>();
   /** Notifications and the host's answers: sent in their own lane, outside the request slots. */
   private readonly oneWay$ = new Subject<Observable<OutputLine>>();
+  /** Streams meant to stay open (subscriptions/listen): a lane of their own, outside the slots. */
+  private readonly streams$ = new Subject<Observable<OutputLine>>();
   /** Lines decided outside a slot (invalid input, answers from the GET stream): the output stream's too. */
   private readonly direct$ = new Subject<OutputLine>();
   private deadline: { timer: NodeJS.Timeout; at: number } | undefined;
@@ -85,7 +94,15 @@ export class Bridge {
       };
       const requests$ = input$.pipe(
         takeUntil(stopInput$),
-        tap({ complete: startDeadline, finalize: () => this.oneWay$.complete() }),
+        tap({
+          complete: startDeadline,
+          finalize: () => {
+            this.oneWay$.complete();
+            this.streams$.complete();
+            // Nobody is left to read a stream meant to stay open: close each at once.
+            this.closeStreams();
+          },
+        }),
         map((m) => this.admit(m)),
         filter((work): work is Observable<OutputLine> => work !== undefined),
         mergeMap((work) => work, this.options.concurrency),
@@ -93,8 +110,9 @@ export class Bridge {
       // One-way messages have their own lane: a host's answer to a sampling request must never
       // wait for a slot held by the very tool call that is waiting for it.
       const oneWays$ = this.oneWay$.pipe(mergeMap((work) => work, ONE_WAY_CONCURRENCY));
+      const streams$ = this.streams$.pipe(mergeMap((work) => work, STREAM_CONCURRENCY));
       // The one output stream: everything the bridge writes goes through it, in the order decided.
-      merge(this.direct$, merge(oneWays$, requests$).pipe(finalize(() => this.direct$.complete())))
+      merge(this.direct$, merge(oneWays$, streams$, requests$).pipe(finalize(() => this.direct$.complete())))
         .pipe(takeUntil(this.stopAll$))
         .subscribe({
           next: (line) => this.writer.write(line),
@@ -144,10 +162,15 @@ export class Bridge {
         this.direct$.next(JSON.stringify(bad.error));
         return undefined;
       })
+      .with({ kind: 'request' }, isLongLived, (req) => {
+        this.streams$.next(this.request(req as Extract<ClassifiedMessage, { kind: 'request' }>));
+        return undefined;
+      })
       .with({ kind: 'request' }, (req) => this.queue(this.request(req)))
       .with({ kind: 'notification', method: 'notifications/cancelled' }, (note) => {
-        this.cancel(note.message.params);
-        this.oneWay$.next(this.queue(this.oneWay(note)));
+        // MCP 2026-07-28 over HTTP: closing the request's stream is the cancellation, and the
+        // server expects no notification; a 2025 server is told.
+        if (this.cancel(note.message.params) !== 'modern') this.oneWay$.next(this.queue(this.oneWay(note)));
         return undefined;
       })
       .with({ kind: P.union('notification', 'response') }, (msg) => {
@@ -177,7 +200,16 @@ export class Bridge {
     const key = idKey(req.id);
     if (this.jobs.has(key)) this.logger.warn(`request id ${JSON.stringify(req.id)} is already in flight; the host reused it`);
     this.answeredIds.delete(key);
-    const job: Job = { id: req.id, method: req.method, answered: false, cancelled: false, expired: false, stop$: new Subject<void>() };
+    const job: Job = {
+      id: req.id,
+      method: req.method,
+      answered: false,
+      cancelled: false,
+      expired: false,
+      longLived: isLongLived(req),
+      modern: isModernMessage(req),
+      stop$: new Subject<void>(),
+    };
     this.jobs.set(key, job);
     const answer = (line: OutputLine): OutputLine => {
       job.answered = true;
@@ -264,18 +296,33 @@ export class Bridge {
     if (this.answeredIds.size > ANSWERED_MEMORY) this.answeredIds.delete(this.answeredIds.values().next().value as string);
   }
 
-  private cancel(params: unknown): void {
+  /** Stops the request a `notifications/cancelled` names; says which era it was of, when known. */
+  private cancel(params: unknown): 'modern' | 'legacy' | undefined {
     const id = match(params)
       .with({ requestId: P.union(P.string, P.number) }, (p) => p.requestId)
       .otherwise(() => undefined);
-    if (id === undefined) return;
+    if (id === undefined) return undefined;
     const job = this.jobs.get(idKey(id));
-    if (!job || job.answered) return;
+    if (!job) return undefined;
+    const era = job.modern ? 'modern' : 'legacy';
+    if (job.answered) return era;
     this.logger.info(`request ${JSON.stringify(id)} cancelled by the host: aborting it upstream`);
     job.cancelled = true;
     // A late answer (on the GET stream) must not reach the host either.
     this.remember(idKey(id));
     job.stop$.next();
+    return era;
+  }
+
+  /** Closes every stream meant to stay open; each is answered with a shutdown error (no request is left unanswered). */
+  private closeStreams(): void {
+    for (const job of this.jobs.values()) {
+      if (job.longLived && !job.answered && !job.cancelled) {
+        this.logger.info(`input ended: closing the ${job.method} stream of request ${JSON.stringify(job.id)}`);
+        job.expired = true;
+        job.stop$.next();
+      }
+    }
   }
 
   /** The shutdown deadline: every request still open is stopped, and answered by `lastWord`. */

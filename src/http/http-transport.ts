@@ -16,6 +16,8 @@ function hasProxyEnv(env: NodeJS.ProcessEnv): boolean {
 
 /** Sockets of the side lane (see HttpRequest.lane): the GET stream and one-way messages. */
 const SIDE_SOCKETS = 4;
+/** Sockets of the stream lane: long-lived streams (subscriptions/listen), one socket each. */
+const STREAM_SOCKETS = 64;
 
 export interface HttpTransportOptions extends AgentOptions {
   http2: boolean;
@@ -34,6 +36,7 @@ export interface HttpTransportOptions extends AgentOptions {
 export class HttpTransport {
   private readonly axios: AxiosInstance;
   private readonly side: ReturnType<typeof createAgents>;
+  private readonly streams: ReturnType<typeof createAgents>;
   private readonly sensitive: Set<string>;
 
   constructor(
@@ -43,6 +46,7 @@ export class HttpTransport {
     // `maxSockets` is the request lane's; the side lane has its own few sockets.
     const { httpAgent, httpsAgent } = createAgents(options);
     this.side = createAgents({ ...options, maxSockets: SIDE_SOCKETS });
+    this.streams = createAgents({ ...options, maxSockets: STREAM_SOCKETS });
     this.sensitive = new Set(['authorization', 'cookie', 'proxy-authorization', ...options.sensitiveHeaders.map((h) => h.toLowerCase())]);
     this.axios = axios.create({
       httpAgent,
@@ -67,6 +71,11 @@ export class HttpTransport {
     } as Parameters<typeof axios.create>[0]);
   }
 
+  private agentsOf(lane: 'side' | 'stream'): { httpAgent: unknown; httpsAgent: unknown } {
+    const agents = lane === 'side' ? this.side : this.streams;
+    return { httpAgent: agents.httpAgent, httpsAgent: agents.httpsAgent };
+  }
+
   /** One exchange, following up to five redirects (see redirects.ts). */
   send(request: HttpRequest): Promise<HttpResponse> {
     return followRedirects((r) => this.sendOnce(r), request, this.sensitive);
@@ -80,7 +89,7 @@ export class HttpTransport {
       headers: request.headers,
       data: request.body,
       signal: request.signal,
-      ...(request.lane === 'side' ? { httpAgent: this.side.httpAgent, httpsAgent: this.side.httpsAgent } : {}),
+      ...(request.lane === 'side' || request.lane === 'stream' ? this.agentsOf(request.lane) : {}),
     });
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(res.headers)) {

@@ -8,6 +8,19 @@ import type { McpConnection } from '../core/connection';
 const FALLBACK_STATUSES = new Set([400, 404, 405]);
 
 /**
+ * A JSON-RPC error by which a modern (2026-07-28) Streamable HTTP server refuses a request
+ * (streamable-http.md, "Backward Compatibility"): codes -32020 to -32099 (reserved for the MCP
+ * specification: HeaderMismatch, MissingRequiredClientCapability, UnsupportedProtocolVersion), or
+ * -32601 with 404 (method not found). The server speaks Streamable HTTP: no legacy fallback, the
+ * error goes to the host as it is.
+ */
+function isModernError(err: HttpStatusError): boolean {
+  const code = err.jsonRpcError?.code;
+  if (code === undefined) return false;
+  return (code <= -32020 && code >= -32099) || (err.status === 404 && code === -32601);
+}
+
+/**
  * `--transport auto`: Streamable HTTP first; if the first initialize POST fails with 400, 404 or
  * 405, the server is taken to be a legacy HTTP+SSE one and that initialize, and everything after
  * it, goes through the legacy client. Messages written while the probe is under way wait for
@@ -57,7 +70,7 @@ export class AutoConnection implements McpConnection {
     return this.streamable.send(init).pipe(
       tap({ next: () => decide('streamable'), complete: () => decide('streamable') }),
       catchError((err: unknown) => {
-        if (!(err instanceof HttpStatusError) || !FALLBACK_STATUSES.has(err.status) || this.mode !== 'probe') {
+        if (!(err instanceof HttpStatusError) || !FALLBACK_STATUSES.has(err.status) || isModernError(err) || this.mode !== 'probe') {
           decide('streamable');
           return throwError(() => err);
         }

@@ -2,6 +2,7 @@ import type { BackpressureGate } from '../core/backpressure';
 import type { SendHttp } from '../http/http-types';
 import type { RetryPolicy } from '../http/retry';
 import type { Logger } from '../log/logger';
+import type { ToolCatalog } from '../protocol/tool-catalog';
 
 /** What every transport client (Streamable HTTP, legacy HTTP+SSE) is configured with. */
 export interface ClientOptions {
@@ -19,4 +20,6 @@ export interface ClientOptions {
   gate?: BackpressureGate;
   logger: Logger;
   send: SendHttp;
+  /** What the tools/list results that passed through said about each tool (shared by the transports). */
+  tools?: ToolCatalog;
 }

@@ -1,4 +1,4 @@
-import { EMPTY, Observable, Subject, catchError, concat, defer, finalize, from, switchMap, takeUntil, observeOn, asapScheduler, tap, throwError, timer, lastValueFrom } from 'rxjs';
+import { EMPTY, Observable, Subject, catchError, concat, defer, finalize, from, map, switchMap, takeUntil, observeOn, asapScheduler, tap, throwError, timer, lastValueFrom } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import type { ClassifiedMessage, JsonRpcId, SseCursor } from '../../operators';
 import { isAnswerTo, isSuccessStatus } from '../core/answers';
@@ -6,6 +6,10 @@ import type { McpConnection } from '../core/connection';
 import { errorCode, NoResponseError, SessionExpiredError } from '../core/errors';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
 import { encodeBody } from '../http/request-body';
+import { isLongLived, isModernMessage } from '../protocol/meta';
+import { isRepeatable } from '../protocol/repeatable';
+import { requestHeaders } from '../protocol/request-headers';
+import { ToolCatalog } from '../protocol/tool-catalog';
 import { responseTimeout } from './response-timeout';
 import type { ClientOptions } from './client-options';
 import { exchange } from './exchange';
@@ -21,7 +25,8 @@ export interface StreamableHttpClientOptions extends ClientOptions {
 }
 
 const ACCEPT = 'application/json, text/event-stream, application/x-ndjson';
-const CONTROLLED = new Set(['accept', 'content-type', 'mcp-session-id', 'mcp-protocol-version', 'last-event-id', 'content-length']);
+/** Headers the client derives itself; a user's --header cannot override them. */
+const CONTROLLED = new Set(['accept', 'content-type', 'mcp-session-id', 'mcp-protocol-version', 'mcp-method', 'mcp-name', 'last-event-id', 'content-length']);
 const RESUMABLE_CODES = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT']);
 
 /**
@@ -37,6 +42,8 @@ const RESUMABLE_CODES = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'EP
  */
 export class StreamableHttpClient implements McpConnection {
   readonly session = new SessionState();
+  /** The server's tools as the host listed them: x-mcp-header parameters, and which are safe to call twice. */
+  private readonly tools: ToolCatalog;
   private readonly serverMessages = new Subject<ClassifiedMessage>();
   readonly serverMessages$ = this.serverMessages.asObservable();
   private readonly baseHeaders: Record<string, string>;
@@ -45,9 +52,10 @@ export class StreamableHttpClient implements McpConnection {
   private closed = false;
 
   constructor(private readonly options: StreamableHttpClientOptions) {
+    this.tools = options.tools ?? new ToolCatalog();
     this.baseHeaders = {};
     for (const [name, value] of Object.entries(options.headers)) {
-      if (!CONTROLLED.has(name.toLowerCase())) this.baseHeaders[name] = value;
+      if (!CONTROLLED.has(name.toLowerCase()) && !name.toLowerCase().startsWith('mcp-param-')) this.baseHeaders[name] = value;
     }
     this.stream = new ServerStream({
       url: options.url,
@@ -62,9 +70,16 @@ export class StreamableHttpClient implements McpConnection {
 
   /** Sends one message from the host; see the class comment for what comes back. */
   send(message: ClassifiedMessage): Observable<ClassifiedMessage> {
+    const replies = this.route(message);
+    return message.kind === 'request' && message.method === 'tools/list' ? replies.pipe(map((reply) => this.learnTools(reply, message.id))) : replies;
+  }
+
+  private route(message: ClassifiedMessage): Observable<ClassifiedMessage> {
     return match(message)
       .with({ kind: 'request', method: 'initialize' }, (m) => this.withTimeout(this.initialize(m)))
-      .with({ kind: 'request' }, (m) => this.withTimeout(this.afterGate(() => this.requestOnce(m, true))))
+      // MCP 2026-07-28: stateless, no handshake to wait for, no session to recover.
+      .with({ kind: 'request' }, isModernMessage, (m) => this.withTimeout(this.requestOnce(m as Extract<ClassifiedMessage, { kind: 'request' }>, false), m))
+      .with({ kind: 'request' }, (m) => this.withTimeout(this.afterGate(() => this.requestOnce(m, true)), m))
       .with({ kind: 'notification', method: 'notifications/initialized' }, (m) => this.withTimeout(this.initialized(m)))
       .with({ kind: P.union('notification', 'response') }, (m) => this.withTimeout(this.afterGate(() => this.postOnce(m, true))))
       .with({ kind: P.union('batch', 'invalid') }, () => throwError(() => new Error('only single JSON-RPC messages can be sent')))
@@ -137,8 +152,25 @@ export class StreamableHttpClient implements McpConnection {
     return defer(() => (this.session.initializing ? from(this.session.ready()).pipe(switchMap(() => this.afterGate(run))) : run()));
   }
 
-  private withTimeout(source: Observable<ClassifiedMessage>): Observable<ClassifiedMessage> {
-    return source.pipe(responseTimeout(this.options.timeoutMs));
+  /**
+   * Learns the tools of a tools/list answer (see ToolCatalog). A tool whose x-mcp-header
+   * annotations break the spec's rules is left out of what the host sees, with a warning: a
+   * Streamable HTTP client MUST exclude it (the other tools stay usable).
+   */
+  private learnTools(reply: ClassifiedMessage, id: JsonRpcId): ClassifiedMessage {
+    if (reply.kind !== 'response' || !isAnswerTo(reply, id) || !('result' in reply.message)) return reply;
+    const result = reply.message.result as { tools?: unknown[] };
+    const rejected = this.tools.learn(result);
+    if (rejected.length === 0) return reply;
+    const names = new Set(rejected.map((r) => r.name));
+    for (const r of rejected) this.options.logger.warn(`tool ${JSON.stringify(r.name)} left out of tools/list: ${r.reason}`);
+    const message = { ...reply.message, result: { ...result, tools: result.tools!.filter((t) => !names.has((t as { name?: string }).name!)) } };
+    return { kind: 'response', id, message, text: JSON.stringify(message) };
+  }
+
+  /** The response timeout, except for streams meant to stay open (subscriptions/listen). */
+  private withTimeout(source: Observable<ClassifiedMessage>, m?: ClassifiedMessage): Observable<ClassifiedMessage> {
+    return m !== undefined && isLongLived(m) ? source : source.pipe(responseTimeout(this.options.timeoutMs));
   }
 
   /**
@@ -155,7 +187,8 @@ export class StreamableHttpClient implements McpConnection {
       const cursor: SseCursor = { lastEventId: '' };
       let answered = false;
       const post = this.exchange(this.postRequest(m), cursor, () => answered, recoverable, onHeaders, patientConnect);
-      const messages = this.resumable(post, cursor, () => answered, m.id);
+      // MCP 2026-07-28 has no resumption: a broken stream loses the request (it is answered with an error).
+      const messages = isModernMessage(m) ? post : this.resumable(post, cursor, () => answered, m.id);
       const answer$ = new Subject<void>();
       return messages.pipe(
         tap((reply) => {
@@ -198,14 +231,23 @@ export class StreamableHttpClient implements McpConnection {
   private postRequest(m: ClassifiedMessage): (signal: AbortSignal) => HttpRequest {
     const value = m.kind === 'batch' ? m.items : m.kind === 'invalid' ? undefined : m.message;
     const { body, contentType } = encodeBody(m.text, value, this.options.contentType);
+    // A 2026-07-28 message carries its own version and belongs to no session.
+    const modern = isModernMessage(m);
     return (signal) => ({
       method: 'POST',
       url: this.options.url,
-      headers: this.headers({ 'Content-Type': contentType, Accept: ACCEPT }),
+      headers: {
+        ...(modern ? this.baseHeaders : this.headers()),
+        ...requestHeaders(m, this.tools, modern ? undefined : this.session.protocolVersion),
+        'Content-Type': contentType,
+        Accept: ACCEPT,
+      },
       body,
       signal,
-      // Requests take the pool sized to the request slots; notifications and answers the side lane.
-      lane: m.kind === 'request' ? 'request' : 'side',
+      repeatable: isRepeatable(m, this.tools),
+      // Requests take the pool sized to the request slots, streams meant to stay open a pool of
+      // their own, notifications and answers the side lane.
+      lane: isLongLived(m) ? 'stream' : m.kind === 'request' ? 'request' : 'side',
     });
   }
 

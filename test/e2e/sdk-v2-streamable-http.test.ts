@@ -4,14 +4,10 @@
  * revisions. Every check the same host passes DIRECT (StreamableHTTPClientTransport to the same
  * server) must pass through the bridge.
  *
- * PENDING: `*.pending.ts` is not matched by jest.config.js (`**\/*.test.ts`); rename to
- * `sdk-v2-streamable-http.test.ts` once src/session speaks 2026-07-28. Run it on its own with:
- *   npm run build && npx jest --testMatch '**\/e2e/pending/*.pending.ts' --runInBand
- *
  * The fixtures are child processes (ESM): test/fixtures/sdk-v2/server.mjs and host.mjs; the host
  * prints one JSON line per check (see host.mjs for the checks and what each asserts).
  */
-import { CHECKS, explain, runSdkV2Host, startSdkV2Server, type HostRun, type SdkV2Server, type ServerMode } from '../../helpers/sdk-v2';
+import { CHECKS, explain, runSdkV2Host, startSdkV2Server, type HostRun, type SdkV2Server, type ServerMode } from '../helpers/sdk-v2';
 
 /** The bridge's response timeout for these runs: the listen check holds its stream 3.5 s, past it. */
 const BRIDGE_ARGS = ['--timeout', '2', '--log-level', 'debug'];

@@ -1,12 +1,9 @@
 /**
  * Issue #13 items 1, 2 and 4 on the wire: what the bridge POSTs for 2026-07-28 traffic, recorded by
  * the SDK v2 fixture server (`--record`: every HTTP request's method, headers and body summary).
- *
- * PENDING: rename to `sdk-v2-wire.test.ts` once src/session speaks 2026-07-28. Run on its own with:
- *   npm run build && npx jest --testMatch '**\/e2e/pending/*.pending.ts' --runInBand
  */
-import { runCli } from '../../helpers/cli-process';
-import { runSdkV2Host, startSdkV2Server, type RecordedRequest, type SdkV2Server } from '../../helpers/sdk-v2';
+import { runCli } from '../helpers/cli-process';
+import { runSdkV2Host, startSdkV2Server, type RecordedRequest, type SdkV2Server } from '../helpers/sdk-v2';
 
 const V = '2026-07-28';
 const META = {

@@ -1,0 +1,50 @@
+import type { ClassifiedMessage } from '../../operators';
+
+/** The `_meta` keys of MCP 2026-07-28 that the bridge reads (basic/index.md, versioning.md). */
+export const META = {
+  protocolVersion: 'io.modelcontextprotocol/protocolVersion',
+  clientInfo: 'io.modelcontextprotocol/clientInfo',
+  clientCapabilities: 'io.modelcontextprotocol/clientCapabilities',
+  logLevel: 'io.modelcontextprotocol/logLevel',
+  subscriptionId: 'io.modelcontextprotocol/subscriptionId',
+  serverInfo: 'io.modelcontextprotocol/serverInfo',
+} as const;
+
+/** The first revision that carries its version per request instead of an `initialize` handshake. */
+export const FIRST_MODERN_VERSION = '2026-07-28';
+
+/** `params` of a request or notification, when it is an object. */
+export function paramsOf(m: ClassifiedMessage): Record<string, unknown> | undefined {
+  if (m.kind !== 'request' && m.kind !== 'notification') return undefined;
+  const params = m.message.params;
+  return params !== null && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>) : undefined;
+}
+
+/**
+ * The protocol version a message declares in `params._meta` (MCP 2026-07-28: every request
+ * carries it), or undefined for a message of the handshake era.
+ */
+export function declaredVersion(m: ClassifiedMessage): string | undefined {
+  const meta = paramsOf(m)?._meta;
+  if (meta === null || typeof meta !== 'object') return undefined;
+  const version = (meta as Record<string, unknown>)[META.protocolVersion];
+  return typeof version === 'string' && version !== '' ? version : undefined;
+}
+
+/** A modern (2026-07-28 or later) version: dates compare as strings. */
+export function isModernVersion(version: string | undefined): boolean {
+  return version !== undefined && version >= FIRST_MODERN_VERSION;
+}
+
+/** A message of the stateless era: no session, no GET stream, no resumption applies to it. */
+export function isModernMessage(m: ClassifiedMessage): boolean {
+  return isModernVersion(declaredVersion(m));
+}
+
+/**
+ * A request whose answer is a stream that lives as long as the host or the server wants
+ * (`subscriptions/listen`): no response timeout, no request slot, closed at once at shutdown.
+ */
+export function isLongLived(m: ClassifiedMessage): boolean {
+  return m.kind === 'request' && m.method === 'subscriptions/listen';
+}

@@ -1,0 +1,30 @@
+import type { ClassifiedMessage } from '../../operators';
+import { headerValue } from './header-value';
+import { declaredVersion, paramsOf } from './meta';
+import type { ToolCatalog } from './tool-catalog';
+
+/** Methods whose `params.name` or `params.uri` goes into `Mcp-Name` (streamable-http.md, "Standard Request Headers"). */
+const NAMED_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
+
+/**
+ * The MCP headers of one POST, derived from the message itself (MCP 2026-07-28, "Request
+ * Metadata"): `MCP-Protocol-Version` from the version the message declares in `_meta`, else the
+ * one a 2025 `initialize` negotiated; `Mcp-Method` on every request and notification; `Mcp-Name`
+ * for tools/call, prompts/get and resources/read; `Mcp-Param-*` for the call's arguments that the
+ * tool's schema marks with `x-mcp-header`. Values that are not plain ASCII take the Base64 form.
+ * A 2025 server ignores the headers it does not know.
+ */
+export function requestHeaders(m: ClassifiedMessage, tools: ToolCatalog, negotiatedVersion: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const version = declaredVersion(m) ?? negotiatedVersion;
+  if (version !== undefined) headers['MCP-Protocol-Version'] = headerValue(version);
+  if (m.kind !== 'request' && m.kind !== 'notification') return headers;
+  headers['Mcp-Method'] = headerValue(m.method);
+  if (m.kind !== 'request' || !NAMED_METHODS.has(m.method)) return headers;
+  const params = paramsOf(m);
+  const name = typeof params?.name === 'string' ? params.name : typeof params?.uri === 'string' ? params.uri : undefined;
+  if (name === undefined) return headers;
+  headers['Mcp-Name'] = headerValue(name);
+  if (m.method === 'tools/call') Object.assign(headers, tools.paramHeaders(name, params?.arguments));
+  return headers;
+}
