@@ -3,8 +3,8 @@ import { buildOAuthConfig, OAUTH_OPTIONS, type OAuthConfig } from '../auth/oauth
 import { parseLogLevel, type LogFormat, type LogLevel } from '../log/logger';
 import { parseHeader } from './header-values';
 import { resolveServerUrl } from './server-url';
-
-export type TransportMode = 'auto' | 'streamable-http' | 'sse';
+import { DEFAULTS } from '../core/defaults';
+import type { TransportMode } from '../core/transport-mode';
 
 /** Everything the bridge needs, resolved from flags and environment variables. */
 export interface BridgeConfig {
@@ -133,7 +133,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const logFormat = v['log-format'] ?? env.LOG_FORMAT ?? 'text';
   if (logFormat !== 'text' && logFormat !== 'json') throw new ConfigError(`--log-format must be text or json; got ${JSON.stringify(logFormat)}`);
 
-  const transport = v.transport ?? env.MCP_TRANSPORT ?? 'auto';
+  const transport = v.transport ?? env.MCP_TRANSPORT ?? DEFAULTS.transport;
   if (transport !== 'auto' && transport !== 'streamable-http' && transport !== 'sse') {
     throw new ConfigError(`--transport must be auto, streamable-http or sse; got ${JSON.stringify(transport)}`);
   }
@@ -148,13 +148,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       url,
       transport,
       headers,
-      timeoutMs: seconds('--timeout', v.timeout ?? env.MCP_TOOL_CALL_TIMEOUT, 60, true),
-      connectTimeoutMs: seconds('--connect-timeout', v['connect-timeout'] ?? env.MCP_CONNECT_TIMEOUT, 15, false),
-      concurrency: integer('--concurrency', v.concurrency ?? env.CONCURRENCY, 10, 1),
+      timeoutMs: seconds('--timeout', v.timeout ?? env.MCP_TOOL_CALL_TIMEOUT, DEFAULTS.timeoutMs / 1000, true),
+      connectTimeoutMs: seconds('--connect-timeout', v['connect-timeout'] ?? env.MCP_CONNECT_TIMEOUT, DEFAULTS.connectTimeoutMs / 1000, false),
+      concurrency: integer('--concurrency', v.concurrency ?? env.CONCURRENCY, DEFAULTS.concurrency, 1),
       logLevel,
       logFormat,
       logFile: v['log-file'] ?? env.MCP_LOG_FILE,
-      contentType: (v['content-type'] ?? v['mcp-content-type'] ?? env.MCP_CONTENT_TYPE ?? env.FORGE_CONTENT_TYPE ?? 'application/json').trim(),
+      contentType: (v['content-type'] ?? v['mcp-content-type'] ?? env.MCP_CONTENT_TYPE ?? env.FORGE_CONTENT_TYPE ?? DEFAULTS.contentType).trim(),
       tls: {
         caFile: v['tls-cert'] ?? env.TLS_CERT,
         certFile,
@@ -163,13 +163,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       },
       http2: v.http2 === true || flag('HTTP2', env.HTTP2),
       poolSize: integer('--http-pool-size', v['http-pool-size'] ?? env.HTTP_POOL_SIZE, 0, 0),
-      poolIdleTimeoutMs: seconds('--http-pool-idle-timeout', v['http-pool-idle-timeout'] ?? env.HTTP_POOL_IDLE_TIMEOUT, 90, false),
-      maxMessageBytes: integer('--max-message-bytes', v['max-message-bytes'] ?? env.MCP_MAX_MESSAGE_BYTES, 64 * 1024 * 1024, 1024),
-      shutdownTimeoutMs: seconds('--shutdown-timeout', v['shutdown-timeout'], 30, true),
+      poolIdleTimeoutMs: seconds('--http-pool-idle-timeout', v['http-pool-idle-timeout'] ?? env.HTTP_POOL_IDLE_TIMEOUT, DEFAULTS.poolIdleTimeoutMs / 1000, false),
+      maxMessageBytes: integer('--max-message-bytes', v['max-message-bytes'] ?? env.MCP_MAX_MESSAGE_BYTES, DEFAULTS.maxMessageBytes, 1024),
+      shutdownTimeoutMs: seconds('--shutdown-timeout', v['shutdown-timeout'], DEFAULTS.shutdownTimeoutMs / 1000, true),
       retry: {
-        attempts: integer('--retries', v.retries ?? env.MCP_RETRIES, 5, 1),
-        baseMs: seconds('--retry-base', v['retry-base'], 0.25, true),
-        maxMs: seconds('--retry-max', v['retry-max'], 8, true),
+        attempts: integer('--retries', v.retries ?? env.MCP_RETRIES, DEFAULTS.retry.attempts, 1),
+        baseMs: seconds('--retry-base', v['retry-base'], DEFAULTS.retry.baseMs / 1000, true),
+        maxMs: seconds('--retry-max', v['retry-max'], DEFAULTS.retry.maxMs / 1000, true),
       },
       demo,
       oauth: buildOAuthConfig(v, env, Object.keys(headers).some((h) => h.toLowerCase() === 'authorization'), (m) => new ConfigError(m)),
