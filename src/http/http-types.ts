@@ -16,9 +16,11 @@ export interface HttpRequest {
    * so that requests never use more sockets than `--concurrency`. 'side': a small pool of its own
    * for the GET stream, notifications, the host's answers to server requests and DELETE, which
    * then never wait for a socket held by a request (a tool call waiting on a sampling answer
-   * would otherwise deadlock a full pool).
+   * would otherwise deadlock a full pool). 'stream': streams meant to stay open
+   * (`subscriptions/listen`), in a pool of their own so that they hold neither a request's socket
+   * nor one of the side lane's few.
    */
-  lane?: 'request' | 'side';
+  lane?: 'request' | 'side' | 'stream';
   /**
    * True when sending the request twice does no harm even if the first one ran: initialize, ping,
    * server/discover, every *\/list, resources/read, prompts/get, completion/complete, and a
