@@ -114,11 +114,25 @@ export class Logger {
       line = `${time} mcp-rx-bridge[${pid}] ${level.toUpperCase()} ${message}${extra}`;
     }
     try {
-      this.write(this.redact(line) + '\n');
+      this.write(escapeControls(this.redact(line)) + '\n');
     } catch {
       // A log that cannot be written must never take the bridge down.
     }
   }
+}
+
+/**
+ * Control characters a terminal acts on (C0 but the line's own LF, DEL, C1 with CSI \x9b) and the
+ * characters that reorder or break what is shown (U+2028/2029, bidi overrides): server text in a
+ * log (an invalid body, a status text) must not clear the screen, retitle the window or hide a
+ * line. Written as \uXXXX, a valid JSON escape: a json-format line stays parseable and decodes
+ * to the original text. Runs after redaction, so that secrets are matched as they were given.
+ */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function escapeControls(line: string): string {
+  CONTROLS.lastIndex = 0;
+  return CONTROLS.test(line) ? line.replace(CONTROLS, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) : line;
 }
 
 /** stderr in Node; the console elsewhere (the library runs in browsers too). */
