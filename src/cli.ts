@@ -48,7 +48,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     level: config.logLevel,
     format: config.logFormat,
     sink: config.logFile ? fileSink(config.logFile) : undefined,
-    secrets: [...Object.values(config.headers), ...urlSecrets(config.url)],
+    // The proxy's credentials (HTTPS_PROXY=http://user:pass@host) are secrets too.
+    secrets: [...Object.values(config.headers), ...[config.url, ...PROXY_VARIABLES.map((name) => env[name])].flatMap(urlSecrets)],
   });
   process.on('uncaughtException', (err) => logger.error(`unexpected error: ${err.stack ?? err.message}`));
   process.on('unhandledRejection', (err) => logger.error(`unexpected rejection: ${(err as Error)?.stack ?? String(err)}`));
@@ -101,7 +102,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     send: authorizeSend((request) => transport.send(request), { url: config.url, oauth: config.oauth, stderr: config.logLevel !== 'off' }, logger),
     serverStream: true,
   });
-  bridge = new Bridge(client, writer, logger, { concurrency: config.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs });
+  bridge = new Bridge(client, writer, logger, { concurrency: config.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs, redact: (line) => logger.redact(line) });
 
   let signalled = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -130,9 +131,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   return 0;
 }
 
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+
 /** A password in the URL (user:password@host) is a secret too, raw and percent-decoded. */
-function urlSecrets(url: string): string[] {
-  const password = new URL(url).password;
+function urlSecrets(url: string | undefined): string[] {
+  let password: string;
+  try {
+    password = url === undefined || url === '' ? '' : new URL(url).password;
+  } catch {
+    return [];
+  }
   if (password === '') return [];
   let decoded = password;
   try {

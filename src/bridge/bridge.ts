@@ -1,6 +1,6 @@
 import { EMPTY, Observable, Subject, catchError, concat, defer, filter, finalize, map, merge, mergeMap, of, takeUntil, tap, type Subscription } from 'rxjs';
 import { match, P } from 'ts-pattern';
-import { idKey, type ClassifiedMessage, type JsonRpcId } from '../../operators';
+import { idKey, idTextOf, type ClassifiedMessage, type JsonRpcId } from '../../operators';
 import { isAnswer, isAnswerTo } from '../core/answers';
 import type { McpConnection } from '../core/connection';
 import { errorForRequest } from '../core/error-response';
@@ -13,6 +13,11 @@ export interface BridgeOptions {
   concurrency: number;
   /** At end of input: how long in-flight requests may still finish before they are answered with an error. */
   shutdownTimeoutMs: number;
+  /**
+   * Applied to every answer the bridge writes itself: an upstream error body (a proxy echoing the
+   * request's headers) must not hand the host (or the model behind it) a configured secret.
+   */
+  redact?: (line: string) => string;
 }
 
 /** A host request on its way: what cancellation, shutdown and the exactly-once rule need. */
@@ -226,7 +231,7 @@ export class Bridge {
       catchError((err: unknown) => {
         if (job.cancelled || job.answered) return EMPTY;
         this.logFailure(req.method, req.id, err);
-        return of(answer(JSON.stringify(errorForRequest(err, req.id))));
+        return of(answer(this.errorLine(err, req)));
       }),
     );
     const lastWord = defer(() => {
@@ -234,9 +239,23 @@ export class Bridge {
       if (job.answered || job.cancelled) return EMPTY;
       // Stopped by the shutdown deadline, or (a server bug) the exchange ended without the answer.
       const reason = job.expired ? new ShutdownError() : new NoResponseError();
-      return of(answer(JSON.stringify(errorForRequest(reason, req.id))));
+      return of(answer(this.errorLine(reason, req)));
     });
     return concat(work, lastWord);
+  }
+
+  /**
+   * The error answer to a request, carrying its id as the host wrote it (a number beyond 2^53 or
+   * 1e400 does not survive JSON.parse), with configured secrets redacted.
+   */
+  private errorLine(err: unknown, req: Extract<ClassifiedMessage, { kind: 'request' }>): OutputLine {
+    const answer = errorForRequest(err, req.id);
+    let line = JSON.stringify(answer);
+    if (typeof req.id === 'number') {
+      const idText = idTextOf(req.text);
+      if (idText !== undefined) line = `{"jsonrpc":"2.0","id":${idText},"error":${JSON.stringify(answer.error)}}`;
+    }
+    return this.options.redact ? this.options.redact(line) : line;
   }
 
   /** Notifications and the host's answers to server requests: failures are only logged. */

@@ -3,6 +3,7 @@ import { match, P } from 'ts-pattern';
 import {
   FrameTooLargeError,
   classifyValue,
+  duplicateRoutingKeys,
   jsonArrayItems,
   parseNdjson,
   parseSseBytes,
@@ -70,7 +71,7 @@ export function responseMessages(res: HttpResponse, options: ReadOptions): Obser
       ),
     )
     .with('json', () => bytes().pipe(readWhole(max), concatMap((body) => jsonBodyMessages(body, res.body))))
-    .with('ndjson', () => text().pipe(splitLines({ maxLineBytes: max }), parseNdjson(), map(toMessage)))
+    .with('ndjson', () => text().pipe(splitLines({ maxLineBytes: max }), parseNdjson(), map((record) => toMessage(record))))
     .exhaustive();
 }
 
@@ -82,7 +83,7 @@ export function responseMessages(res: HttpResponse, options: ReadOptions): Obser
  */
 function sseMessage(e: SseByteEvent, body: ResponseBody): ClassifiedMessage {
   const data = body.decode(e.data, e.dataBytes);
-  const message = toMessage(data);
+  const message = toMessage(data, e.dataLines === 1 ? e.data : undefined);
   if (e.dataLines === 1 && message.text.length === data.length && data.indexOf('\uFFFD') === -1) message.raw = e.data;
   return message;
 }
@@ -100,9 +101,9 @@ function isBlank(e: SseByteEvent, body: ResponseBody): boolean {
 }
 
 /** Validates one message text and classifies it; the text is kept (folded to one line). */
-export function toMessage(raw: string): ClassifiedMessage {
+export function toMessage(raw: string, bytes?: readonly Uint8Array[]): ClassifiedMessage {
   const text = raw.trim();
-  return classified(parseServerJson(text), text);
+  return classified(parseServerJson(text), text, text.length === raw.length ? bytes : undefined);
 }
 
 /** JSON.parse for what the server sent: invalid JSON is an UpstreamProtocolError. */
@@ -115,10 +116,14 @@ function parseServerJson(text: string): unknown {
 }
 
 /** Classifies a parsed server message kept as `text`; anything but a single message is an error. */
-function classified(value: unknown, text: string): ClassifiedMessage {
+function classified(value: unknown, text: string, bytes?: readonly Uint8Array[]): ClassifiedMessage {
   const message = classifyValue(value, foldLines(text));
   if (message.kind === 'invalid' || message.kind === 'batch') {
     throw new UpstreamProtocolError(`the server sent JSON that is not a JSON-RPC 2.0 message`, snippet(text));
+  }
+  const duplicates = duplicateRoutingKeys(text, bytes);
+  if (duplicates.length > 0) {
+    throw new UpstreamProtocolError(`the server sent a message with duplicate keys (${duplicates.join(', ')}): its meaning depends on the parser`, snippet(text));
   }
   return message;
 }
@@ -175,7 +180,7 @@ function jsonBodyMessages(whole: WholeBody, body: ResponseBody): ClassifiedMessa
   if (text.length === 0) return [];
   const value = parseServerJson(text);
   if (!Array.isArray(value)) {
-    const message = classified(value, text);
+    const message = classified(value, text, text.length === decoded.length ? whole.chunks : undefined);
     // As for SSE (see sseMessage): a compact body with nothing to trim is forwarded as its bytes.
     if (message.text.length === decoded.length && decoded.indexOf('\uFFFD') === -1) message.raw = whole.chunks;
     return [message];

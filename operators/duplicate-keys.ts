@@ -1,0 +1,28 @@
+import { scanJsonRpc } from './json-scanner';
+
+/** Keys whose duplicates change what a message means: a host keeping the first sees another message. */
+const ROUTING_KEYS = ['"id"', '"method"', '"result"', '"error"', '"jsonrpc"', '"params"'];
+/** Above this many characters, one byte scan is cheaper than the text pre-checks below. */
+const PRECHECK_MAX_CHARS = 64 * 1024;
+
+/**
+ * The top-level JSON-RPC keys a message text spells more than once (`{"id":999,"id":2,…}`):
+ * JSON.parse keeps the last, a host's parser may keep the first, so such a message is refused
+ * rather than forwarded. Small texts are pre-checked cheaply (a routing key written twice, or a
+ * string starting with an escape that could spell one) and scanned only then; large ones are
+ * scanned in one byte pass. `bytes` are the message's UTF-8 bytes when the caller has them.
+ */
+export function duplicateRoutingKeys(text: string, bytes?: Uint8Array | readonly Uint8Array[]): readonly string[] {
+  if (text.length <= PRECHECK_MAX_CHARS && !mayRepeatAKey(text)) return [];
+  const scan = scanJsonRpc(bytes ?? new TextEncoder().encode(text));
+  return scan.ok ? scan.duplicateKeys.filter((key) => ROUTING_KEYS.includes(`"${key}"`)) : [];
+}
+
+function mayRepeatAKey(text: string): boolean {
+  if (text.includes('"\\u')) return true;
+  for (const key of ROUTING_KEYS) {
+    const first = text.indexOf(key);
+    if (first !== -1 && text.indexOf(key, first + key.length) !== -1) return true;
+  }
+  return false;
+}
