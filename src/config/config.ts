@@ -120,6 +120,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     headers[name] = value;
   }
   const auth = v.auth ?? env.MCP_AUTH;
+  // Refused like -H (header-values.ts): axios would strip a CR/LF silently and send another
+  // credential than the one given. The value is a secret: it is not quoted.
+  if (auth !== undefined && /[\u0000-\u0008\u000a-\u001f\u007f]/.test(auth)) {
+    throw new ConfigError(`${v.auth !== undefined ? '--auth' : 'MCP_AUTH'}: the value contains a line break or another control character`);
+  }
   if (auth !== undefined && auth !== '') headers.Authorization = auth;
 
   const levelRaw = v['log-level'] ?? env.MCP_WRAPPER_LOG_LEVEL ?? env.LOG_LEVEL;
