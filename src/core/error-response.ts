@@ -23,10 +23,15 @@ export function errorForRequest(err: unknown, id: JsonRpcId): JsonRpcErrorRespon
     .with(P.instanceOf(HttpStatusError), (e) =>
       e.jsonRpcError
         ? { jsonrpc: '2.0' as const, id, error: e.jsonRpcError }
-        : errorResponse(id, ErrorCode.ServerError, `${e.message}${e.bodySnippet ? ': ' + oneLine(e.bodySnippet, 200) : ''}`, {
+        : errorResponse(id, ErrorCode.ServerError, `${e.message}${e.bodySnippet ? ': ' + oneLine(e.bodySnippet, 200) : ''}${e.mayHaveRun ? MAY_HAVE_RUN : ''}`, {
             status: e.status,
             body: e.bodySnippet,
+            ...(e.mayHaveRun ? { mayHaveRun: true } : {}),
           }),
+    )
+    // A failure after a request that is not safe to repeat reached the server (http/retry.ts).
+    .with({ mayHaveRun: true }, (e) =>
+      errorResponse(id, ErrorCode.ServerError, `Upstream request failed: ${(e as unknown as Error).message}`, { mayHaveRun: true, ...codeOf(e) }),
     )
     .with(P.instanceOf(RequestTimeoutError), (e) =>
       errorResponse(id, ErrorCode.RequestTimeout, `Request timed out: ${e.message} (--timeout)`, { timeoutMs: e.timeoutMs }),
@@ -45,6 +50,13 @@ export function errorForRequest(err: unknown, id: JsonRpcId): JsonRpcErrorRespon
         ? errorResponse(id, ErrorCode.ServerError, `Upstream request failed: ${describeNetworkError(e)}`, { code })
         : errorResponse(id, ErrorCode.InternalError, `Internal error: ${e instanceof Error ? e.message : String(e)}`);
     });
+}
+
+const MAY_HAVE_RUN = ' (a gateway answers so also after the server ran the request: it may have run, so it was not sent again)';
+
+function codeOf(err: unknown): { code?: string } {
+  const code = errorCode(err);
+  return code === undefined ? {} : { code };
 }
 
 /** A body as a short one-line phrase; markup (an HTML error page) is reduced to its text. */

@@ -15,6 +15,11 @@ export class HttpStatusError extends Error {
     readonly bodySnippet: string,
     /** The body's JSON-RPC error object, when the body was a JSON-RPC error response. */
     readonly jsonRpcError?: JsonRpcErrorObject,
+    /**
+     * A 502/504 (or 503 without Retry-After) for a request that is not safe to repeat: a gateway
+     * says this also after the upstream ran it, so it was not sent again (see http/retry.ts).
+     */
+    readonly mayHaveRun = false,
   ) {
     super(`HTTP ${status}${statusText ? ' ' + statusText : ''}`);
     this.name = 'HttpStatusError';

@@ -6,6 +6,8 @@ import type { McpConnection } from '../core/connection';
 import { LegacyTransportError, NoResponseError } from '../core/errors';
 import { encodeBody } from '../http/request-body';
 import { mediaTypeOf, toMessage } from '../http/response-messages';
+import { isRepeatable } from '../protocol/repeatable';
+import { ToolCatalog } from '../protocol/tool-catalog';
 import type { ClientOptions } from './client-options';
 import { exchangeResponse } from './exchange';
 import { responseTimeout } from './response-timeout';
@@ -26,7 +28,11 @@ export class LegacySseClient implements McpConnection {
   private endpoint: Promise<string> | undefined;
   private controller: AbortController | undefined;
 
-  constructor(private readonly options: LegacySseClientOptions) {}
+  private readonly tools: ToolCatalog;
+
+  constructor(private readonly options: LegacySseClientOptions) {
+    this.tools = options.tools ?? new ToolCatalog();
+  }
 
   send(message: ClassifiedMessage): Observable<ClassifiedMessage> {
     return match(message)
@@ -62,7 +68,10 @@ export class LegacySseClient implements McpConnection {
       switchMap((endpoint) => {
         const value = m.kind === 'invalid' || m.kind === 'batch' ? undefined : m.message;
         const { body, contentType } = encodeBody(m.text, value, this.options.contentType);
-        return exchangeResponse((signal) => ({ method: 'POST', url: endpoint, headers: { ...this.options.headers, 'Content-Type': contentType }, body, signal }), this.options);
+        return exchangeResponse(
+          (signal) => ({ method: 'POST', url: endpoint, headers: { ...this.options.headers, 'Content-Type': contentType }, body, signal, repeatable: isRepeatable(m, this.tools) }),
+          this.options,
+        );
       }),
       // The body of an accepted POST says nothing ("Accepted"): the answer comes on the stream.
       map((res) => res.body.discard()),

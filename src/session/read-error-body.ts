@@ -18,7 +18,7 @@ export function httpStatusError(res: HttpResponse): Promise<HttpStatusError> {
     let size = 0;
     const done = () => {
       const text = decodeWhole(chunks, size).trim();
-      resolve(new HttpStatusError(res.status, res.statusText, text.slice(0, SNIPPET_CHARS), jsonRpcErrorIn(text)));
+      resolve(new HttpStatusError(res.status, res.statusText, text.slice(0, SNIPPET_CHARS), jsonRpcErrorIn(text), res.mayHaveRun === true));
     };
     const sub = res.body.chunks().subscribe({
       next: (chunk) => {
