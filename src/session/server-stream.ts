@@ -39,19 +39,29 @@ const ONE_ATTEMPT: RetryPolicy = { attempts: 1, baseMs: 0, maxMs: 0 };
 export class ServerStream {
   private subscription: Subscription | undefined;
   private readonly cursor: SseCursor = { lastEventId: '' };
+  /** Resolves the promise `start` returned, at the first GET's answer. */
+  private firstAnswer: (() => void) | undefined;
 
   constructor(private readonly options: ServerStreamOptions) {}
 
-  start(): void {
-    if (this.subscription && !this.subscription.closed) return;
+  /**
+   * Opens the stream; the promise resolves once the first GET was answered (or failed), so that a
+   * caller can let other requests go only after the stream is there, as the SDK client does.
+   */
+  start(): Promise<void> {
+    if (this.subscription && !this.subscription.closed) return Promise.resolve();
     this.cursor.lastEventId = '';
     this.cursor.retryMs = undefined;
-    this.subscription = this.stream().subscribe({ next: (m) => this.options.onMessage(m) });
+    return new Promise<void>((resolve) => {
+      this.firstAnswer = resolve;
+      this.subscription = this.stream().subscribe({ next: (m) => this.options.onMessage(m), complete: resolve, error: resolve });
+    });
   }
 
   stop(): void {
     this.subscription?.unsubscribe();
     this.subscription = undefined;
+    this.answered();
   }
 
   /** Connections one after the other, until 404/405 or too many failed connects in a row. */
@@ -73,11 +83,13 @@ export class ServerStream {
         gate: this.options.gate,
         cursor: this.cursor,
         failure: (res) => {
+          this.answered();
           res.body.discard();
           if (res.status === 405 || res.status === 404) return new NoStreamError(`HTTP ${res.status}`);
           return new ConnectFailedError(`HTTP ${res.status} ${res.headers['content-type'] ?? ''}`.trim());
         },
         accepted: (res) => {
+          this.answered();
           if (mediaTypeOf(res.headers['content-type']) !== 'text/event-stream') {
             res.body.discard();
             throw new ConnectFailedError(`HTTP ${res.status} ${res.headers['content-type'] ?? ''}`.trim());
@@ -88,6 +100,7 @@ export class ServerStream {
       }).pipe(
         tap(() => delivered++),
         catchError((err: unknown) => {
+          this.answered();
           if (err instanceof NoStreamError || !connected) return throwError(() => (err instanceof NoStreamError ? err : new ConnectFailedError((err as Error).message)));
           // A drop after the stream was up: reconnect, as after an end.
           logger.debug(`GET stream dropped: ${(err as Error).message}`);
@@ -118,6 +131,11 @@ export class ServerStream {
         },
       }),
     );
+  }
+
+  private answered(): void {
+    this.firstAnswer?.();
+    this.firstAnswer = undefined;
   }
 
   private request(signal: AbortSignal): HttpRequest {

@@ -1,4 +1,4 @@
-import { EMPTY, Observable, Subject, catchError, concat, defer, finalize, from, map, switchMap, takeUntil, observeOn, asapScheduler, tap, throwError, timer, lastValueFrom } from 'rxjs';
+import { EMPTY, Observable, Subject, catchError, concat, defer, finalize, from, ignoreElements, map, switchMap, takeUntil, observeOn, asapScheduler, tap, throwError, timer, lastValueFrom } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import type { ClassifiedMessage, JsonRpcId, SseCursor } from '../../operators';
 import { isAnswerTo, isSuccessStatus } from '../core/answers';
@@ -27,6 +27,8 @@ export interface StreamableHttpClientOptions extends ClientOptions {
 const ACCEPT = 'application/json, text/event-stream, application/x-ndjson';
 /** Headers the client derives itself; a user's --header cannot override them. */
 const CONTROLLED = new Set(['accept', 'content-type', 'mcp-session-id', 'mcp-protocol-version', 'mcp-method', 'mcp-name', 'last-event-id', 'content-length']);
+/** Longest wait for the GET stream's first answer before held requests go anyway. */
+const GET_STREAM_WAIT_MS = 1000;
 const RESUMABLE_CODES = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT']);
 
 /**
@@ -50,6 +52,8 @@ export class StreamableHttpClient implements McpConnection {
   private recovery: Promise<void> | undefined;
   private readonly stream: ServerStream;
   private closed = false;
+  /** Settles when the GET stream started after notifications/initialized got its first answer. */
+  private streamOpened: Promise<void> | undefined;
 
   constructor(private readonly options: StreamableHttpClientOptions) {
     this.tools = options.tools ?? new ToolCatalog();
@@ -129,7 +133,9 @@ export class StreamableHttpClient implements McpConnection {
    * client does (a server may only register some tools once it has seen it).
    */
   private initialized(m: ClassifiedMessage): Observable<ClassifiedMessage> {
-    return this.holdingGate(() => this.postOnce(m, true));
+    // The GET stream opens (its GET answered, at most GET_STREAM_WAIT_MS) before held requests go:
+    // a server may send on it what those requests need (the conformance suite's sse-retry).
+    return this.holdingGate(() => concat(this.postOnce(m, true), defer(() => from(this.streamOpened ?? Promise.resolve())).pipe(ignoreElements())));
   }
 
   /**
@@ -372,7 +378,11 @@ export class StreamableHttpClient implements McpConnection {
   }
 
   private startServerStream(): void {
-    if (this.options.serverStream && !this.closed) this.stream.start();
+    if (!this.options.serverStream || this.closed) return;
+    const opened = this.stream.start();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, GET_STREAM_WAIT_MS)));
+    this.streamOpened = Promise.race([opened, waited]).finally(() => clearTimeout(timer));
   }
 }
 
