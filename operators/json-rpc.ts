@@ -77,6 +77,13 @@ export function errorResponse(id: JsonRpcId | null, code: number, message: strin
 const anyId = P.union(P.string, P.number);
 
 /**
+ * Params that JSON-RPC 2.0 §4.2 forbids: present and not a structured value (an object or an
+ * array). `null` is let through as if absent: some encoders write an absent optional as null,
+ * and the server answers it with an error under the request's id anyway.
+ */
+const scalarParams = { params: P.union(P.string, P.number, P.boolean) };
+
+/**
  * Classifies one JSON text. Never throws: text that is not JSON is `invalid` with a -32700 parse
  * error (id null); JSON that is not a JSON-RPC 2.0 message is `invalid` with -32600, carrying
  * the message's id when one can be read so that the sender can match the error.
@@ -97,6 +104,9 @@ export function classifyJsonRpc(raw: string): ClassifiedMessage {
 export function classifyValue(value: unknown, text: string): ClassifiedMessage {
   return match<unknown, ClassifiedMessage>(value)
     .with(P.array(), (items) => ({ kind: 'batch', items, text }))
+    .with({ jsonrpc: '2.0', method: P.string, ...scalarParams }, (message) =>
+      invalid(text, readableId(message), ErrorCode.InvalidRequest, 'Invalid Request: "params" must be an object or an array'),
+    )
     .with({ jsonrpc: '2.0', method: P.string, id: anyId }, (message) => ({
       kind: 'request',
       id: message.id,

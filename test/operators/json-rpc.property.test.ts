@@ -50,14 +50,28 @@ describe('JSON-RPC classification never throws', () => {
     );
   });
 
-  it('classifies well-formed requests as requests, whatever their params', () => {
-    const request = fc.record({ jsonrpc: fc.constant('2.0'), id, method: fc.string(), params: anyValue }, { requiredKeys: ['jsonrpc', 'id', 'method'] });
+  it('classifies well-formed requests as requests, whatever their structured params', () => {
+    // JSON-RPC 2.0 §4.2: params, when present, are an object or an array (null is let through as absent).
+    const params = fc.oneof(fc.dictionary(fc.string(), fc.jsonValue()), fc.array(fc.jsonValue()), fc.constant(null));
+    const request = fc.record({ jsonrpc: fc.constant('2.0'), id, method: fc.string(), params }, { requiredKeys: ['jsonrpc', 'id', 'method'] });
     fc.assert(
       fc.property(request, (message) => {
         const text = JSON.stringify(message);
         // The id as it travels: JSON turns -0 into 0.
         const sent = JSON.parse(text) as typeof message;
         expect(classifyJsonRpc(text)).toMatchObject({ kind: 'request', id: sent.id, method: message.method });
+      }),
+    );
+  });
+
+  it('classifies requests and notifications with scalar params as -32600, carrying the id', () => {
+    const scalar = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean());
+    const message = fc.record({ jsonrpc: fc.constant('2.0'), id, method: fc.string(), params: scalar }, { requiredKeys: ['jsonrpc', 'method', 'params'] });
+    fc.assert(
+      fc.property(message, (m) => {
+        const text = JSON.stringify(m);
+        const sent = JSON.parse(text) as typeof m;
+        expect(classifyJsonRpc(text)).toMatchObject({ kind: 'invalid', id: sent.id ?? null, error: { error: { code: ErrorCode.InvalidRequest } } });
       }),
     );
   });
