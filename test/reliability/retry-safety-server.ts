@@ -47,6 +47,8 @@ export interface Arrival {
   reused: boolean;
   method?: string;
   id?: string | number;
+  /** The tool of a tools/call. */
+  tool?: string;
 }
 
 export interface RetrySafetyServer {
@@ -64,6 +66,8 @@ export interface RetrySafetyServer {
   /** Faults for the next POSTs, in order; 'ok' once used up (unless `decide` is set). */
   script(...faults: Fault[]): void;
   decide?: (arrival: Arrival) => Fault;
+  /** False: every response says `Connection: close`, so each request goes on a fresh connection. */
+  keepAlive: boolean;
   /** Closes every idle keep-alive connection now (the server side of the stale-socket race). */
   closeIdleConnections(): void;
   close(): Promise<void>;
@@ -91,6 +95,7 @@ export async function startRetrySafetyServer(): Promise<RetrySafetyServer> {
     log: [],
     ambiguousDrops: new Set(),
     script: (...faults) => void queue.push(...faults),
+    keepAlive: true,
     closeIdleConnections: () => server.closeIdleConnections(),
     close: () =>
       new Promise<void>((resolve) => {
@@ -109,6 +114,7 @@ export async function startRetrySafetyServer(): Promise<RetrySafetyServer> {
     const socket = raw.socket;
     const served = requestsOn.get(socket) ?? 0;
     requestsOn.set(socket, served + 1);
+    if (!self.keepAlive) res.setHeader('Connection', 'close');
     if (raw.method === 'GET') {
       res.writeHead(405, { Allow: 'POST, DELETE' }).end();
       return;
@@ -130,6 +136,7 @@ export async function startRetrySafetyServer(): Promise<RetrySafetyServer> {
       const message = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: string | number; method?: string; params?: { name?: string } };
       arrival.method = message.method;
       arrival.id = message.id;
+      arrival.tool = message.params?.name;
       const fault: Fault = scripted ?? (self.decide && message.method === 'tools/call' ? self.decide(arrival) : 'ok');
       self.log.push({ ...arrival, fault });
       respond(fault, message, arrival, res, socket);
