@@ -52,7 +52,7 @@ export function errorForRequest(err: unknown, id: JsonRpcId): JsonRpcErrorRespon
     });
 }
 
-const MAY_HAVE_RUN = ' (a gateway answers so also after the server ran the request: it may have run, so it was not sent again)';
+const MAY_HAVE_RUN = ' (not sent again: a gateway answers so also after the server ran the request, so the tool may have run)';
 
 function codeOf(err: unknown): { code?: string } {
   const code = errorCode(err);

@@ -1,6 +1,6 @@
 import type { ClassifiedMessage } from '../../operators';
 import { headerValue } from './header-value';
-import { declaredVersion, paramsOf } from './meta';
+import { declaredVersion, isModernVersion, paramsOf } from './meta';
 import type { ToolCatalog } from './tool-catalog';
 
 /** Methods whose `params.name` or `params.uri` goes into `Mcp-Name` (streamable-http.md, "Standard Request Headers"). */
@@ -12,13 +12,16 @@ const NAMED_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
  * one a 2025 `initialize` negotiated; `Mcp-Method` on every request and notification; `Mcp-Name`
  * for tools/call, prompts/get and resources/read; `Mcp-Param-*` for the call's arguments that the
  * tool's schema marks with `x-mcp-header`. Values that are not plain ASCII take the Base64 form.
- * A 2025 server ignores the headers it does not know.
+ * A message of the handshake era gets only the negotiated version, as before: the 2025 revisions
+ * define no other header, and a browser's CORS preflight would refuse headers a 2025 server does
+ * not allow.
  */
 export function requestHeaders(m: ClassifiedMessage, tools: ToolCatalog, negotiatedVersion: string | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
-  const version = declaredVersion(m) ?? negotiatedVersion;
+  const declared = declaredVersion(m);
+  const version = declared ?? negotiatedVersion;
   if (version !== undefined) headers['MCP-Protocol-Version'] = headerValue(version);
-  if (m.kind !== 'request' && m.kind !== 'notification') return headers;
+  if (!isModernVersion(declared) || (m.kind !== 'request' && m.kind !== 'notification')) return headers;
   headers['Mcp-Method'] = headerValue(m.method);
   if (m.kind !== 'request' || !NAMED_METHODS.has(m.method)) return headers;
   const params = paramsOf(m);

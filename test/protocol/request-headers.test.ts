@@ -27,9 +27,14 @@ describe('requestHeaders', () => {
     expect(requestHeaders(msg({ id: 4, method: 'tools/list', params: { _meta: META } }), tools, undefined)).toEqual({ 'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'tools/list' });
   });
 
-  test('a 2025 message takes the negotiated version; notifications carry their method', () => {
-    expect(requestHeaders(msg({ method: 'notifications/initialized' }), tools, '2025-06-18')).toEqual({ 'MCP-Protocol-Version': '2025-06-18', 'Mcp-Method': 'notifications/initialized' });
-    expect(requestHeaders(msg({ id: 1, method: 'initialize', params: {} }), tools, undefined)).toEqual({ 'Mcp-Method': 'initialize' });
+  test('a 2025 message gets only the negotiated version (its wire stays as it was)', () => {
+    expect(requestHeaders(msg({ method: 'notifications/initialized' }), tools, '2025-06-18')).toEqual({ 'MCP-Protocol-Version': '2025-06-18' });
+    expect(requestHeaders(msg({ id: 1, method: 'initialize', params: {} }), tools, undefined)).toEqual({});
+    expect(requestHeaders(msg({ id: 2, method: 'tools/call', params: { name: 'grüße', arguments: { to: 'x' } } }), tools, '2025-11-25')).toEqual({ 'MCP-Protocol-Version': '2025-11-25' });
+  });
+
+  test('a 2026 notification carries its method', () => {
+    expect(requestHeaders(msg({ method: 'notifications/cancelled', params: { requestId: 1, _meta: META } }), tools, undefined)).toEqual({ 'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'notifications/cancelled' });
   });
 });
 
