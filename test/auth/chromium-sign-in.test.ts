@@ -36,5 +36,8 @@ afterAll(async () => {
   expect(run.messages().find((m) => m.id === 1)!.result).toEqual({ content: [{ type: 'text', text: 'echo: test-user' }] });
   run.end();
   expect((await exitOf(run)).code).toBe(0);
-  expect(readFileSync(log, 'utf8')).toMatch(/landed: .*Signed in to the MCP server/);
+  // The browser process logs the page it landed on on its own schedule: wait for the line.
+  const landed = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
+  await waitFor(() => /landed: /.test(landed()), `the browser's landing page; log:\n${landed()}`, 30_000);
+  expect(landed()).toMatch(/landed: .*Signed in to the MCP server/);
 });
