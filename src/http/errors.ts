@@ -47,8 +47,8 @@ export function isRetryableNetworkError(err: unknown): boolean {
 
 /**
  * A network failure after a request that is not safe to repeat may have reached the server (a
- * reset after it was written on a fresh connection): it was not sent again, and the host must be
- * told that the tool may have run. `code` is the socket error's (errorCode() finds it), `cause`
+ * reset after it was written on a fresh connection, or any failure that ends a request after a
+ * stale-socket retry): it was not sent again, and the host must be told that the tool may have run. `code` is the socket error's (errorCode() finds it), `cause`
  * the original error; the message already says what happened, for a mapping that only prints it.
  */
 export class MaybeRanError extends Error {
@@ -57,7 +57,7 @@ export class MaybeRanError extends Error {
   readonly code: string | undefined;
 
   constructor(cause: unknown) {
-    super(`${describeNetworkError(cause)} after the request was sent: the server may have run it, so it was not sent again`, { cause });
+    super(`${describeNetworkError(cause)}: the request was sent and the server may have run it, so it was not sent again`, { cause });
     this.name = 'MaybeRanError';
     this.code = errorCode(cause);
   }

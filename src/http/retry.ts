@@ -39,18 +39,25 @@ export async function sendWithRetry(
   let attempt = 1;
   let unreachable = 0;
   let staleRetried = false;
+  // After a stale-socket retry, the first attempt may have run after all (see retry-rules.ts): a
+  // failure that ends the request then must say so too.
+  const final = (res: HttpResponse): HttpResponse => {
+    if (staleRetried && res.status >= 300) res.mayHaveRun = true;
+    return res;
+  };
+  const fatal = (err: unknown): unknown => (staleRetried && !(err instanceof MaybeRanError) ? new MaybeRanError(err) : err);
   for (;;) {
     let delayMs: number;
     try {
       const res = await send(request);
       const verdict = statusVerdict(res.status, res.headers['retry-after'], repeatable);
-      if (verdict === undefined) return res;
+      if (verdict === undefined) return final(res);
       if (!verdict.retry) {
         logger.info(`${verdict.cause}: not retrying ${requestLabel(request)}: ${verdict.rule}`);
         if (verdict.mayHaveRun) res.mayHaveRun = true;
         return res;
       }
-      if (attempt >= policy.attempts) return res;
+      if (attempt >= policy.attempts) return final(res);
       res.body.discard();
       delayMs = retryAfterMs(res.headers['retry-after']) ?? backoffMs(attempt, policy);
       logger.info(`${verdict.cause}: retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.attempts}): ${requestLabel(request)}, ${verdict.rule}`);
@@ -64,12 +71,12 @@ export async function sendWithRetry(
         delayMs = Math.min(1000, backoffMs(unreachable, policy));
       } else {
         const verdict = errorVerdict(err, repeatable, staleRetried);
-        if (verdict === undefined) throw err;
+        if (verdict === undefined) throw fatal(err);
         if (!verdict.retry) {
           logger.info(`${verdict.cause}: not retrying ${requestLabel(request)}: ${verdict.rule}`);
-          throw verdict.mayHaveRun ? new MaybeRanError(err) : err;
+          throw verdict.mayHaveRun ? new MaybeRanError(err) : fatal(err);
         }
-        if (attempt >= policy.attempts) throw err;
+        if (attempt >= policy.attempts) throw fatal(err);
         // The stale-socket race is over at once: the next attempt takes another socket.
         staleRetried ||= verdict.staleSocket === true;
         delayMs = verdict.staleSocket ? 0 : backoffMs(attempt, policy);

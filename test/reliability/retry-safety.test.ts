@@ -77,7 +77,7 @@ describe('resets of a request that is not safe to repeat', () => {
     const err = r.outcome.error as MaybeRanError;
     expect(err.mayHaveRun).toBe(true);
     expect(err.code).toBe('ECONNRESET');
-    expect(err.message).toMatch(/after the request was sent: the server may have run it, so it was not sent again/);
+    expect(err.message).toMatch(/: the request was sent and the server may have run it, so it was not sent again/);
     expect(r.logs).toEqual([expect.stringMatching(/ INFO .*ECONNRESET.*: not retrying tools\/call id \d+: the connection failed after the request was sent on a fresh connection/)]);
   });
 
@@ -130,6 +130,13 @@ describe('resets of a request that is not safe to repeat', () => {
     expect(server.ambiguousDrops.has(`n:${r.id}`)).toBe(true);
     expect(r.executions).toBe(2);
     expect(r.outcome.error).toBeInstanceOf(MaybeRanError);
+  });
+
+  test('after a stale-socket retry, a request that then fails for good still says it may have run (the first attempt may have)', async () => {
+    const r = await attempt('reused', false, 'reset-after-body', 'declined-429', 'declined-429', 'declined-429', 'declined-429');
+    expect(r.executions).toBe(1);
+    expect(r.posts).toBe(5);
+    expect(r.outcome).toEqual({ status: 429, mayHaveRun: true });
   });
 
   test('connection refused: never sent, so retried until the attempts run out; the socket error stands (not MaybeRanError)', async () => {
