@@ -10,6 +10,8 @@ import type { TransportMode } from '../core/transport-mode';
 export interface BridgeConfig {
   url: string;
   transport: TransportMode;
+  /** Translate between MCP revisions when host and server share none (auto), or never (passthrough). */
+  protocol: 'auto' | 'passthrough';
   /** Extra request headers, Authorization included when `--auth` is set. */
   headers: Record<string, string>;
   /** Response timeout per request (ms), reset by every message of that request; 0 = none. */
@@ -68,6 +70,7 @@ const OPTIONS = {
   'retry-base': { type: 'string' },
   'retry-max': { type: 'string' },
   transport: { type: 'string' },
+  protocol: { type: 'string' },
   'no-url-rewrite': { type: 'boolean' },
   demo: { type: 'boolean' },
   ...OAUTH_OPTIONS,
@@ -143,6 +146,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     throw new ConfigError(`--transport must be auto, streamable-http or sse; got ${JSON.stringify(transport)}`);
   }
 
+  const protocol = v.protocol ?? env.MCP_PROTOCOL ?? DEFAULTS.protocol;
+  if (protocol !== 'auto' && protocol !== 'passthrough') throw new ConfigError(`--protocol must be auto or passthrough; got ${JSON.stringify(protocol)}`);
+
   const certFile = v['client-cert'] ?? env.CLIENT_CERT;
   const keyFile = v['client-key'] ?? env.CLIENT_KEY;
   if ((certFile === undefined) !== (keyFile === undefined)) throw new ConfigError('--client-cert and --client-key go together');
@@ -152,6 +158,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     config: {
       url,
       transport,
+      protocol,
       headers,
       timeoutMs: seconds('--timeout', v.timeout ?? env.MCP_TOOL_CALL_TIMEOUT, DEFAULTS.timeoutMs / 1000, true),
       connectTimeoutMs: seconds('--connect-timeout', v['connect-timeout'] ?? env.MCP_CONNECT_TIMEOUT, DEFAULTS.connectTimeoutMs / 1000, false),

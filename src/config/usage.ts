@@ -13,6 +13,9 @@ Options (environment variable in brackets):
   --url <url>                   server endpoint [MCP_SERVER_URL]
   --no-url-rewrite              use a ContextForge /servers/<id> URL exactly as given
   --transport <mode>            auto | streamable-http | sse (default auto) [MCP_TRANSPORT]
+  --protocol <mode>             auto | passthrough (default auto): translate between MCP 2025
+                                (initialize) and 2026-07-28 (stateless) when host and server share
+                                no revision; passthrough never does [MCP_PROTOCOL]
   --auth <value>                Authorization header value [MCP_AUTH]
   -H, --header "Name: value"    extra header, repeatable; \${VAR} expands from the environment
   --timeout <s>                 response timeout per request, reset by progress; 0 = none (60)

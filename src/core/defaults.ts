@@ -26,6 +26,8 @@ export const DEFAULTS = {
   closeDeadlineMs: 2000,
   contentType: 'application/json',
   transport: 'auto',
+  /** Translate between MCP revisions only when host and server share none. */
+  protocol: 'auto',
 } as const;
 
 /** The User-Agent of every request. */

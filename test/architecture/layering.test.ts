@@ -23,6 +23,7 @@ const RANKS: Record<string, number> = {
   'src/auth': 4,
   'src/config': 5,
   'src/bridge': 5,
+  'src/translate': 5,
   'src/client': 5,
   'src/demo': 5,
   'src/cli.ts': 6,
