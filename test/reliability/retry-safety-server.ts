@@ -68,7 +68,12 @@ export interface RetrySafetyServer {
   decide?: (arrival: Arrival) => Fault;
   /** False: every response says `Connection: close`, so each request goes on a fresh connection. */
   keepAlive: boolean;
-  /** Closes every idle keep-alive connection now (the server side of the stale-socket race). */
+  /**
+   * Closes every idle keep-alive connection now, as a keepAliveTimeout would (the server side of
+   * the stale-socket race): connections that served a request and carry none now. Not a
+   * connection just accepted whose first request has not arrived yet, as server.closeIdleConnections
+   * would: no keep-alive timer cuts that one.
+   */
   closeIdleConnections(): void;
   close(): Promise<void>;
 }
@@ -86,6 +91,8 @@ export async function startRetrySafetyServer(): Promise<RetrySafetyServer> {
   const queue: Fault[] = [];
   const requestsOn = new WeakMap<Socket, number>();
   const sockets = new Set<Socket>();
+  /** Sockets with a request in progress (from its arrival to the end of its response). */
+  const busy = new Set<Socket>();
   let arrivals = 0;
 
   const self: RetrySafetyServer = {
@@ -96,7 +103,9 @@ export async function startRetrySafetyServer(): Promise<RetrySafetyServer> {
     ambiguousDrops: new Set(),
     script: (...faults) => void queue.push(...faults),
     keepAlive: true,
-    closeIdleConnections: () => server.closeIdleConnections(),
+    closeIdleConnections: () => {
+      for (const s of sockets) if (!busy.has(s) && (requestsOn.get(s) ?? 0) > 0) s.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -115,6 +124,8 @@ export async function startRetrySafetyServer(): Promise<RetrySafetyServer> {
     const served = requestsOn.get(socket) ?? 0;
     requestsOn.set(socket, served + 1);
     if (!self.keepAlive) res.setHeader('Connection', 'close');
+    busy.add(socket);
+    res.on('close', () => busy.delete(socket));
     if (raw.method === 'GET') {
       res.writeHead(405, { Allow: 'POST, DELETE' }).end();
       return;
