@@ -1,7 +1,8 @@
-import { BACKSLASH, CONTROL, DIGIT, HEX_DIGIT, LEAD, QUOTE, SIMPLE_ESCAPE, STRING_BYTE, UTF8_LENGTH, UTF8_SECOND_HIGH, UTF8_SECOND_LOW, WHITESPACE } from './json-byte-classes';
+import { DIGIT, WHITESPACE } from './json-byte-classes';
 import { JsonRpcMembers, Level, Member, capturesScalar, decodeCaptured, decodeJsonString, levelOf, memberFor } from './json-rpc-members';
 import type { JsonKind, JsonScanError, JsonScanOptions, JsonScanResult } from './json-scan-result';
-import { chunkWords, skipStringRun } from './json-string-run';
+import { END as STRING_END, INVALID as STRING_INVALID, invalidReason } from './json-string-dfa';
+import { StringCursor, chunkWords, scanString } from './json-string-run';
 
 /*
  * Scanner states. The structural ones (below STRING) skip whitespace first; RFC 8259 §2:
@@ -24,38 +25,32 @@ const COLON = 4;
 const AFTER = 5;
 /** After the top-level value: `ws` only. */
 const DONE = 6;
-/** Inside a string (a name or a value): see json-byte-classes.ts for `char`. */
+/** Inside a string (a name or a value): its content is run through the DFA of json-string-dfa.ts. */
 const STRING = 7;
-/** After `\`: `escape ( %x22 / %x5C / %x2F / %x62 / %x66 / %x6E / %x72 / %x74 / %x75 4HEXDIG )`. */
-const ESCAPE = 8;
-/** Inside `\uXXXX` (any code unit, lone surrogates included, as JSON.parse accepts). */
-const HEX = 9;
-/** Inside a multi-byte UTF-8 sequence that started in an earlier chunk. */
-const UTF8 = 10;
 /*
  * Numbers, §6: `number = [ minus ] int [ frac ] [ exp ]`, `int = zero / ( digit1-9 *DIGIT )`,
  * `frac = decimal-point 1*DIGIT`, `exp = e [ minus / plus ] 1*DIGIT`. A number ends at the first
  * byte that cannot continue it, which is then read in the state after the value.
  */
 /** After `-`: an `int` must follow. */
-const MINUS = 11;
+const MINUS = 8;
 /** After a leading `0`: no more digits (no leading zeros), only `frac`, `exp` or the end. */
-const ZERO = 12;
+const ZERO = 9;
 /** In `digit1-9 *DIGIT`. */
-const INT = 13;
+const INT = 10;
 /** After `.`: `1*DIGIT` must follow. */
-const DOT = 14;
+const DOT = 11;
 /** In the fraction's digits. */
-const FRAC = 15;
+const FRAC = 12;
 /** After `e` / `E`: a sign or a digit. */
-const EXP = 16;
+const EXP = 13;
 /** After the exponent's sign: a digit. */
-const EXP_SIGN = 17;
+const EXP_SIGN = 14;
 /** In the exponent's digits. */
-const EXP_DIGITS = 18;
+const EXP_DIGITS = 15;
 /** Inside `false = %x66.61.6c.73.65`, `null = %x6e.75.6c.6c` or `true = %x74.72.75.65` (§3). */
-const LITERAL = 19;
-const FAILED = 20;
+const LITERAL = 16;
+const FAILED = 17;
 
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const TRUE = ascii('true');
@@ -99,11 +94,7 @@ export class JsonRpcScanner {
   private top: JsonKind = 'null';
   /** The string being read is a member's name. */
   private inKey = false;
-  private hexLeft = 0;
-  /** Continuation bytes still expected, and the range of the next one (RFC 3629: narrower after some leads). */
-  private utf8Left = 0;
-  private utf8Low = 0x80;
-  private utf8High = 0xbf;
+  private readonly string = new StringCursor();
   private literal = TRUE;
   private literalAt = 0;
   /** The member named by the last name read at a tracked level, for the value that follows. */
@@ -135,20 +126,15 @@ export class JsonRpcScanner {
     let i = 0;
     while (i < n) {
       if (state === STRING) {
-        // The hot path: everything the run skips is valid; what it stops at is decided here.
-        i = skipStringRun(chunk, i, n, aligned);
-        if (i >= n) break;
-        const b = chunk[i]!;
-        const kind = STRING_BYTE[b];
-        i++;
-        if (kind === QUOTE) state = this.stringEnded(chunk, i);
-        else if (kind === BACKSLASH) state = ESCAPE;
-        else if (kind === LEAD) {
-          this.utf8Left = UTF8_LENGTH[b]! - 1;
-          this.utf8Low = UTF8_SECOND_LOW[b]!;
-          this.utf8High = UTF8_SECOND_HIGH[b]!;
-          state = UTF8;
-        } else return this.fail(i - 1, kind === CONTROL ? 'Bad control character in string literal' : `Invalid UTF-8 start byte ${hex(b)}`);
+        // The hot path: the string's bytes through its DFA, until the closing quote or the chunk's end.
+        const cursor = this.string;
+        i = scanString(chunk, i, n, aligned, cursor);
+        if (cursor.state === STRING_END) {
+          cursor.state = 0;
+          state = this.stringEnded(chunk, i);
+        } else if (cursor.state === STRING_INVALID) {
+          return this.fail(i - 1, invalidReason(cursor.before, chunk[i - 1]!));
+        }
         continue;
       }
       const b = chunk[i]!;
@@ -206,26 +192,6 @@ export class JsonRpcScanner {
         }
         case DONE:
           return this.fail(i, 'Unexpected non-whitespace character after JSON');
-        case ESCAPE:
-          if (SIMPLE_ESCAPE[b] === 1) state = STRING;
-          else if (b === 0x75) {
-            this.hexLeft = 4;
-            state = HEX;
-          } else return this.fail(i, 'Bad escaped character');
-          i++;
-          break;
-        case HEX:
-          if (HEX_DIGIT[b] !== 1) return this.fail(i, 'Bad Unicode escape');
-          if (--this.hexLeft === 0) state = STRING;
-          i++;
-          break;
-        case UTF8:
-          if (b < this.utf8Low || b > this.utf8High) return this.fail(i, `Invalid UTF-8 continuation byte ${hex(b)}`);
-          this.utf8Low = 0x80;
-          this.utf8High = 0xbf;
-          if (--this.utf8Left === 0) state = STRING;
-          i++;
-          break;
         case MINUS:
           if (DIGIT[b] !== 1) return this.fail(i, 'No number after minus sign');
           state = b === 0x30 ? ZERO : INT;
@@ -408,7 +374,7 @@ export class JsonRpcScanner {
 const END = 'Unexpected end of JSON input';
 
 function endMessage(state: number): string {
-  if (state === STRING || state === ESCAPE || state === HEX || state === UTF8) return 'Unterminated string';
+  if (state === STRING) return 'Unterminated string';
   if (state === MINUS) return 'No number after minus sign';
   if (state === DOT) return 'Unterminated fractional number';
   if (state === EXP || state === EXP_SIGN) return 'Exponent part is missing a number';

@@ -1,9 +1,9 @@
-import { HEX_DIGIT, LEAD, PLAIN, SIMPLE_ESCAPE, STRING_BYTE, UTF8_LENGTH, UTF8_SECOND_HIGH, UTF8_SECOND_LOW } from './json-byte-classes';
+import { CHAR, END, STRING_DFA } from './json-string-dfa';
 
 /**
- * The 4-byte words of a chunk, for the word loop of `skipStringRun`: an Int32Array over the
- * chunk's bytes from its first 4-aligned one (`start`, an index into the chunk). Built once per
- * chunk, only for chunks long enough to pay for the view (see json-scanner.ts).
+ * The 4-byte words of a chunk, for `skipPlainWords`: an Int32Array over the chunk's bytes from
+ * its first 4-aligned one (`start`, an index into the chunk). Built once per chunk, only for
+ * chunks long enough to pay for the view (see json-scanner.ts).
  */
 export interface ChunkWords {
   words: Int32Array;
@@ -16,41 +16,43 @@ export function chunkWords(chunk: Uint8Array): ChunkWords {
   return { words: new Int32Array(chunk.buffer, chunk.byteOffset + start, count), start };
 }
 
+/** Where a string scan stands between calls: the DFA state, and the one before the last byte (for error messages). */
+export class StringCursor {
+  state = CHAR;
+  before = CHAR;
+}
+
+/** Bytes run through the DFA between two tries of the word loop. */
+const DFA_STRETCH = 64;
+
 /**
- * The index of the first byte at or after `i` (before `n`) that the string fast path cannot
- * accept on its own: a closing quote, an escape or a UTF-8 sequence not wholly inside the chunk,
- * or anything invalid. Everything it skips is certainly valid string content (RFC 8259 §7
- * `char`); what it stops at, the scanner's byte-at-a-time state machine decides, so this
- * function only has to be fast and never to accept too much.
+ * Runs string content from `i` through the DFA (json-string-dfa.ts) until the closing quote, an
+ * invalid byte (`cursor.state` END or INVALID, the return value just past that byte) or the end
+ * of the chunk (`n`, any other state: the string goes on in the next chunk).
  *
- * Why words: a byte loop over a 256-entry table ran at ~1.0 GB/s on long ASCII strings (Node 20);
- * testing four bytes per load with SWAR bit tricks runs at ~2.5 GB/s (bench/json-scanner.bench.ts).
+ * Long runs of plain ASCII go four bytes at a time (skipPlainWords): on a 64 MiB ASCII string
+ * the DFA alone runs at ~455 MB/s, with words at ~2,200 MB/s (CPU time, Node 20),
+ * while mixed text loses ~3 % to the failed tries (bench/json-scanner.bench.ts). Between
+ * characters (state CHAR) the word loop is tried every DFA_STRETCH bytes, so mixed text pays
+ * for one failed try per stretch at most.
  */
-export function skipStringRun(chunk: Uint8Array, i: number, n: number, aligned: ChunkWords | undefined): number {
+export function scanString(chunk: Uint8Array, i: number, n: number, aligned: ChunkWords | undefined, cursor: StringCursor): number {
+  let s = cursor.state;
   for (;;) {
-    if (aligned !== undefined) i = skipPlainWords(chunk, i, n, aligned);
-    while (i < n && STRING_BYTE[chunk[i]!] === PLAIN) i++;
-    if (i >= n) return i;
-    const b = chunk[i]!;
-    const kind = STRING_BYTE[b];
-    if (kind === LEAD) {
-      // A whole sequence in this chunk: checked here. RFC 3629 bounds on the second byte, then UTF8-tail.
-      const length = UTF8_LENGTH[b]!;
-      if (i + length > n) return i;
-      const second = chunk[i + 1]!;
-      if (second < UTF8_SECOND_LOW[b]! || second > UTF8_SECOND_HIGH[b]!) return i;
-      if (length > 2 && (chunk[i + 2]! & 0xc0) !== 0x80) return i;
-      if (length > 3 && (chunk[i + 3]! & 0xc0) !== 0x80) return i;
-      i += length;
-    } else if (b === 0x5c) {
-      // An escape wholly in this chunk: `\" \\ \/ \b \f \n \r \t`, or `\u` and four hex digits.
-      if (i + 1 >= n) return i;
-      const e = chunk[i + 1]!;
-      if (SIMPLE_ESCAPE[e] === 1) i += 2;
-      else if (e === 0x75 && i + 5 < n && HEX_DIGIT[chunk[i + 2]!]! & HEX_DIGIT[chunk[i + 3]!]! & HEX_DIGIT[chunk[i + 4]!]! & HEX_DIGIT[chunk[i + 5]!]!) i += 6;
-      else return i;
-    } else {
-      return i; // the closing quote, a control character, or a byte that starts no character
+    if (s === CHAR && aligned !== undefined) i = skipPlainWords(chunk, i, n, aligned);
+    const stop = n - i > DFA_STRETCH ? i + DFA_STRETCH : n;
+    while (i < stop) {
+      const before = s;
+      s = STRING_DFA[(s << 8) | chunk[i++]!]!;
+      if (s >= END) {
+        cursor.state = s;
+        cursor.before = before;
+        return i;
+      }
+    }
+    if (i >= n) {
+      cursor.state = s;
+      return i;
     }
   }
 }
@@ -64,14 +66,14 @@ export function skipStringRun(chunk: Uint8Array, i: number, n: number, aligned: 
  * - `hasZero(w ^ 0x22222222)`, `hasZero(w ^ 0x5c5c5c5c)`: a `"` or a `\`.
  *
  * Byte order does not matter: each test asks whether any byte matches. A word that fails is
- * left to the byte loop, which finds which byte it was.
+ * left to the DFA, which reads it byte by byte.
  */
 function skipPlainWords(chunk: Uint8Array, i: number, n: number, aligned: ChunkWords): number {
   const start = aligned.start;
   if (i < start) return i;
-  // Up to three bytes to reach a word boundary.
+  // Up to three bytes to reach a word boundary (row CHAR of the DFA: CHAR again for plain ASCII).
   while (((i - start) & 3) !== 0) {
-    if (i >= n || STRING_BYTE[chunk[i]!] !== PLAIN) return i;
+    if (i >= n || STRING_DFA[chunk[i]!] !== CHAR) return i;
     i++;
   }
   const words = aligned.words;
@@ -81,11 +83,7 @@ function skipPlainWords(chunk: Uint8Array, i: number, n: number, aligned: ChunkW
     const w = words[k]!;
     const quote = w ^ 0x22222222;
     const backslash = w ^ 0x5c5c5c5c;
-    const bad =
-      w |
-      ((w - 0x20202020) & ~w) |
-      ((quote - 0x01010101) & ~quote) |
-      ((backslash - 0x01010101) & ~backslash);
+    const bad = w | ((w - 0x20202020) & ~w) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash);
     if ((bad & 0x80808080) !== 0) break;
     k++;
   }

@@ -321,4 +321,17 @@ describe('scanJsonRpc agrees with JSON.parse (fatal UTF-8 decoding)', () => {
     }
     for (const b of bytes) expectAgrees(b, [1, 3, 7]);
   });
+
+  it('on every byte: alone in a string, after a backslash, in a \\u escape, after each UTF-8 lead byte', () => {
+    for (let b = 0; b < 256; b++) {
+      expectAgrees(Uint8Array.of(0x22, b, 0x22), [2]);
+      expectAgrees(Uint8Array.of(0x22, 0x5c, b, 0x22), [2]);
+      expectAgrees(Uint8Array.of(0x22, 0x5c, 0x75, 0x30, b, 0x30, 0x30, 0x22), [4]);
+      expectAgrees(Uint8Array.of(b), []);
+      for (const lead of [0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xef, 0xf0, 0xf1, 0xf4]) {
+        const tail = lead >= 0xf0 ? [0x80, 0x80] : lead >= 0xe0 ? [0x80] : [];
+        expectAgrees(Uint8Array.of(0x22, lead, b, ...tail, 0x22), [2]);
+      }
+    }
+  });
 });
