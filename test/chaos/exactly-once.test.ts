@@ -12,6 +12,9 @@
  * implies), stdout only carries JSON-RPC lines, no request re-sent after the server wrote response
  * bytes for it (the retryable statuses 408/429/502/503/504 excepted), exit code 0, no stack trace.
  *
+ * The requests are repeatable (resources/read), so every retry the model expects is allowed; for
+ * tool calls that are not, see test/reliability/retry-soak.test.ts.
+ *
  * 1,000 requests; 10,000 with SOAK=1 (`npm run soak`). CHAOS_CLI=<path/to/cli.js> runs another
  * build (e.g. one with a candidate fix) under the same chaos.
  */
@@ -346,7 +349,10 @@ describe(`chaos: ${REQUESTS} requests through one bridge`, () => {
       // VmHWM (read just before) covers nearly the whole run and the end of input still meets
       // requests in flight and queued.
       for (let n = 0; n < ids.length; n++) {
-        await bridge.send({ jsonrpc: '2.0', id: ids[n], method: 'tools/call', params: { name: 'echo', arguments: { n } } });
+        // A repeatable request (resources/read): the retries this model expects (502/503 without
+        // Retry-After, a reset after the request was sent) are for those only. Unannotated tool
+        // calls under faults: test/reliability/retry-soak.test.ts.
+        await bridge.send({ jsonrpc: '2.0', id: ids[n], method: 'resources/read', params: { uri: `file:///chaos/${n}` } });
       }
       const OPEN_AT_EOF = 40;
       await waitFor(() => answers.size >= REQUESTS - OPEN_AT_EOF || bridge.child.exitCode !== null, `${REQUESTS - OPEN_AT_EOF} answers`, SOAK ? 900_000 : 150_000).catch(
@@ -444,7 +450,8 @@ describe(`chaos: ${REQUESTS} requests through one bridge`, () => {
     });
     h.defer(() => server.close());
     const bridge = h.bridge(['--url', server.url, '--concurrency', '1', '--timeout', '3', '--retries', '5', '--retry-base', '0.001', '--retry-max', '0.01', '--transport', 'streamable-http']);
-    for (let id = 1; id <= 5; id++) await bridge.send({ jsonrpc: '2.0', id, method: 'tools/call', params: {} });
+    // Repeatable (resources/read): a 503 without Retry-After is retried for those only.
+    for (let id = 1; id <= 5; id++) await bridge.send({ jsonrpc: '2.0', id, method: 'resources/read', params: { uri: 'file:///x' } });
     bridge.end();
     expect(await within(bridge.finished, 60_000, 'bridge exit')).toEqual({ code: 0, signal: null });
     expect(bridge.lines.map((l) => JSON.parse(l))).toEqual([1, 2, 3, 4, 5].map((id) => ({ jsonrpc: '2.0', id, result: { attempt: 4 } })));

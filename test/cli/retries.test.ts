@@ -10,6 +10,12 @@ import { result } from '../helpers/http-server';
 
 const h = useHarness();
 const req = (id: number | string) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'echo' } });
+/**
+ * A request that is safe to repeat: the retries of a 503 without Retry-After and of a reset after
+ * the request was sent are for these only (a tools/call of an unannotated tool is not re-sent
+ * after them; test/reliability/ covers that side).
+ */
+const readReq = (id: number | string) => ({ jsonrpc: '2.0', id, method: 'resources/read', params: { uri: 'file:///x' } });
 const ok = (id: unknown) => JSON.stringify(result(id, { ok: true }));
 
 describe('retries', () => {
@@ -19,11 +25,11 @@ describe('retries', () => {
       return reply(res, 200, 'application/json', ok(r.json.id));
     });
     const run = h.cli(['--url', server.url, '--retry-base', '0.01']);
-    run.send(req(1));
+    run.send(readReq(1));
     run.end();
     expect(await exitOf(run)).toEqual({ code: 0, signal: null });
     expect(run.lines).toEqual([ok(1)]);
-    expect(posts(server).map((r) => r.json)).toEqual([req(1), req(1), req(1)]);
+    expect(posts(server).map((r) => r.json)).toEqual([readReq(1), readReq(1), readReq(1)]);
   });
 
   test('429 with Retry-After: 0 is retried at once (a 60 s backoff base would outlast the test)', async () => {
@@ -53,7 +59,7 @@ describe('retries', () => {
       return reply(res, 200, 'application/json', ok(r.json.id));
     });
     const run = h.cli(['--url', server.url, '--retry-base', '0.01']);
-    run.send(req(3));
+    run.send(readReq(3));
     run.end();
     expect(await exitOf(run)).toEqual({ code: 0, signal: null });
     expect(run.lines).toEqual([ok(3)]);
@@ -95,7 +101,7 @@ describe('retries', () => {
   test('--retries 3 with an always-503 server: exactly 3 POSTs, then one error line', async () => {
     const server = await h.mcpServer((_r, res) => reply(res, 503, 'text/plain', 'still busy'));
     const run = h.cli(['--url', server.url, '--retries', '3', '--retry-base', '0.01']);
-    run.send(req(6));
+    run.send(readReq(6));
     run.end();
     expect(await exitOf(run)).toEqual({ code: 0, signal: null });
     expect(run.lines.map(parseLine)).toEqual([
