@@ -12,6 +12,8 @@ import { HttpTransport } from './http/http-transport';
 import { fileSink } from './log/file-sink';
 import { Logger } from './log/logger';
 import { createConnection } from './session/create-connection';
+import { EraRouter } from './translate/era-router';
+import { translators } from './translate/translators';
 import { LineWriter } from './stdio/line-writer';
 import { stdinMessages } from './stdio/stdin-messages';
 import { DEFAULTS, userAgent } from './core/defaults';
@@ -89,7 +91,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     },
     logger,
   );
-  const client = createConnection(config.transport, {
+  const transportClient = createConnection(config.transport, {
     url: config.url,
     headers: config.headers,
     contentType: config.contentType,
@@ -102,6 +104,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     send: authorizeSend((request) => transport.send(request), { url: config.url, oauth: config.oauth, stderr: config.logLevel !== 'off' }, logger),
     serverStream: true,
   });
+  // Hosts and servers of different MCP revisions: translated only when they share none (--protocol).
+  const client = new EraRouter(transportClient, translators(logger), logger, config.protocol);
   bridge = new Bridge(client, writer, logger, { concurrency: config.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs, redact: (line) => logger.redact(line) });
 
   let signalled = 0;

@@ -12,9 +12,9 @@ export type ProtocolMode = 'auto' | 'passthrough';
 /** The two translations, each a connection over the transport's (src/translate/*). */
 export interface Translators {
   /** A 2025 host (initialize handshake) on a server that speaks only 2026-07-28 or later. */
-  legacyHostOnModernServer(inner: McpConnection): McpConnection;
+  legacyHostOnModernServer?(inner: McpConnection): McpConnection;
   /** A 2026-07-28 host (stateless, per-request _meta) on a server that speaks only the 2025 revisions. */
-  modernHostOnLegacyServer(inner: McpConnection): McpConnection;
+  modernHostOnLegacyServer?(inner: McpConnection): McpConnection;
 }
 
 /** The host's first message answered in a way that says the server speaks another era. */
@@ -93,13 +93,14 @@ export class EraRouter implements McpConnection {
   }
 
   private translatorFor(first: Extract<ClassifiedMessage, { kind: 'request' }>, err: unknown): McpConnection | undefined {
-    if (first.method === 'initialize' && (err instanceof OtherEra || (err instanceof HttpStatusError && onlyModernSupported(err.jsonRpcError)))) {
+    const { legacyHostOnModernServer, modernHostOnLegacyServer } = this.translators;
+    if (legacyHostOnModernServer && first.method === 'initialize' && (err instanceof OtherEra || (err instanceof HttpStatusError && onlyModernSupported(err.jsonRpcError)))) {
       this.logger.info('the server speaks only MCP 2026-07-28 or later and the host the 2025 handshake: translating');
-      return this.translators.legacyHostOnModernServer(this.base);
+      return legacyHostOnModernServer(this.base);
     }
-    if (isModernMessage(first) && (err instanceof OtherEra || (err instanceof HttpStatusError && isLegacyRefusal(err)))) {
+    if (modernHostOnLegacyServer && isModernMessage(first) && (err instanceof OtherEra || (err instanceof HttpStatusError && isLegacyRefusal(err)))) {
       this.logger.info('the server speaks only the 2025 revisions and the host MCP 2026-07-28: translating');
-      return this.translators.modernHostOnLegacyServer(this.base);
+      return modernHostOnLegacyServer(this.base);
     }
     return undefined;
   }
