@@ -391,6 +391,24 @@ describe('an Angular 21 app (Angular CLI application builder, headless Chromium)
     expect(bundle).not.toMatch(/node:http|require\("http"\)/);
   });
 
+  test("the browser entries' declarations type-check on their own: no Node types needed, even with skipLibCheck off", async () => {
+    writeFileSync(
+      join(app.dir, 'src', 'browser-types.ts'),
+      "import { createMcpHttpClient, parseSse, type McpHttpClient } from 'mcp-rx-bridge/browser';\n" +
+        "import { splitLines } from 'mcp-rx-bridge/operators';\n" +
+        "export const all: [(o: { url: string }) => McpHttpClient, unknown, unknown] = [createMcpHttpClient, parseSse, splitLines];\n",
+    );
+    // The app's own compiler settings (types: [], bundler resolution), with library checking on.
+    writeFileSync(
+      join(app.dir, 'tsconfig.lib-check.json'),
+      JSON.stringify({ extends: './tsconfig.json', compilerOptions: { skipLibCheck: false, noEmit: true }, files: ['src/browser-types.ts'] }),
+    );
+    const tsc = join(app.dir, 'node_modules', '.bin', 'tsc');
+    const checked = await run(tsc, ['-p', 'tsconfig.lib-check.json'], { cwd: app.dir });
+    expect(checked.stdout + checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+  }, 60_000);
+
   test("the README service's handshake ran before the app rendered", async () => {
     expect(await text('#status')).toBe('ready');
     expect(mcp.methods.slice(mcp.methods.indexOf('initialize'))).toEqual(expect.arrayContaining(['initialize', 'notifications/initialized']));
