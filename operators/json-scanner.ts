@@ -83,6 +83,12 @@ const INITIAL_DEPTH = 64;
  *
  * Use: `feed` each chunk in order, then `end` once. Chunks are not kept (captured pieces are
  * copied), so they may be reused after `feed` returns.
+ *
+ * Speed (bench/json-scanner.bench.ts, 64 MiB messages, Node 20, CPU time on a loaded 2-core VM):
+ * ~1.2-1.6 GB/s on ASCII string content, ~300-340 MB/s on mixed text (accents, CJK, emoji,
+ * escapes), ~200 MB/s on structure-heavy JSON; decode + JSON.parse ran at ~110, ~60 and ~35 MB/s
+ * and holds the message ~3 times. Its fixed cost (~3 µs) makes JSON.parse faster below ~2 KiB;
+ * the two are level up to ~8 KiB, and from ~32 KiB the scanner is 3-10 times faster.
  */
 export class JsonRpcScanner {
   private state = VALUE;
