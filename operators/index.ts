@@ -18,6 +18,7 @@ export { jsonArrayItems } from './json-array-items';
 export { batchMembers, membersOf } from './batch-members';
 export { scanJsonRpc, JsonRpcScanner } from './json-scanner';
 export type { JsonRpcScan, JsonScanResult, JsonScanError, ScannedValue, JsonScanOptions, JsonKind } from './json-scan-result';
+export { scanJsonRpcMessages, type ScannedMessage } from './scan-json-rpc-messages';
 export { duplicateRoutingKeys } from './duplicate-keys';
 export { idTextOf } from './id-text';
 export * from './errors';

@@ -15,6 +15,7 @@ import {
 import { UpstreamProtocolError } from '../core/errors';
 import type { BackpressureGate, ReleaseMode } from '../core/backpressure';
 import type { HttpResponse, ResponseBody } from './http-types';
+import { SCAN_FROM_BYTES, scannedAnswer } from './scanned-message';
 
 /** How a response body carries messages. */
 export type BodyFormat = 'none' | 'sse' | 'json' | 'ndjson';
@@ -82,6 +83,8 @@ export function responseMessages(res: HttpResponse, options: ReadOptions): Obser
  * and a large message is then held as its bytes, its text and its parsed value, not once more.
  */
 function sseMessage(e: SseByteEvent, body: ResponseBody): ClassifiedMessage {
+  const scanned = e.dataLines === 1 && e.dataBytes >= SCAN_FROM_BYTES ? scannedAnswer(e.data, e.dataBytes, body) : undefined;
+  if (scanned !== undefined) return scanned;
   const data = body.decode(e.data, e.dataBytes);
   const message = toMessage(data, e.dataLines === 1 ? e.data : undefined);
   if (e.dataLines === 1 && message.text.length === data.length && data.indexOf('\uFFFD') === -1) message.raw = e.data;
@@ -175,6 +178,8 @@ function readWhole(max: number): OperatorFunction<Uint8Array, WholeBody> {
  * so that big integers and number spellings survive), or none when the body is empty.
  */
 function jsonBodyMessages(whole: WholeBody, body: ResponseBody): ClassifiedMessage[] {
+  const scanned = whole.size >= SCAN_FROM_BYTES ? scannedAnswer(whole.chunks, whole.size, body) : undefined;
+  if (scanned !== undefined) return [scanned];
   const decoded = body.decode(whole.chunks, whole.size);
   const text = decoded.trim();
   if (text.length === 0) return [];

@@ -60,6 +60,23 @@ describe('hostile answers', () => {
     expect(line.error?.message).toContain('duplicate keys (id)');
   });
 
+  test('a large answer (scanned on its bytes, not parsed) with duplicate id keys is refused too', async () => {
+    const big = 'é'.repeat(300_000);
+    const srv = await h.mcpServer((_req, res) => reply(res, 200, 'application/json', `{"jsonrpc":"2.0","id":999,"id":2,"result":{"text":"${big}"}}`));
+    const run = h.cli(['--url', srv.url]);
+    const line = await onlyAnswer(run, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'x' } });
+    expect(line.error?.message).toContain('duplicate keys (id)');
+  });
+
+  test('a large answer with invalid UTF-8 is forwarded as before: decoded with U+FFFD, one line', async () => {
+    const head = Buffer.from('{"jsonrpc":"2.0","id":3,"result":{"text":"' + 'a'.repeat(300_000));
+    const body = Buffer.concat([head, Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]);
+    const srv = await h.mcpServer((_req, res) => reply(res, 200, 'text/event-stream', Buffer.concat([Buffer.from('data: '), body, Buffer.from('\n\n')])));
+    const run = h.cli(['--url', srv.url]);
+    const line = await onlyAnswer(run, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'x' } });
+    expect(line.result.text.endsWith('\uFFFD\uFFFD')).toBe(true);
+  });
+
   test('nested ids do not count as duplicates', async () => {
     const body = '{"jsonrpc":"2.0","id":2,"result":{"items":[{"id":1},{"id":2}]}}';
     const srv = await h.mcpServer((_req, res) => reply(res, 200, 'application/json', body));
