@@ -226,7 +226,7 @@ export class UpstreamCall {
 
   private finalAnswer(host: Request, answer: Response): Response {
     const body = bodyOf(answer);
-    return answerHost(host, 'result' in body ? { result: completeResult(body.result) } : body);
+    return answerHost(host, 'result' in body ? { result: completeResult(this.method, body.result) } : body);
   }
 
   private inputRequired(host: Request): Response {

@@ -99,9 +99,21 @@ export function answerHost(host: Request, body: AnswerBody): Response {
   return { kind: 'response', id: host.id, message, text };
 }
 
-/** A 2026 result says what it is (`resultType`); a 2025 server's results do not. */
-export function completeResult(result: unknown): unknown {
-  return isObject(result) && result.resultType === undefined ? { resultType: 'complete', ...result } : result;
+/**
+ * Results whose 2026 form is a `CacheableResult`: `ttlMs` and `cacheScope` are required there
+ * (changelog "Require ttlMs and cacheScope"; the SDK v2 host refuses a tools/list without them).
+ */
+const CACHEABLE_METHODS: ReadonlySet<string> = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'resources/read']);
+
+/**
+ * A 2025 server's result in its 2026 form: it says what it is (`resultType`), and a cacheable one
+ * says not to cache it (`ttlMs: 0`: a 2025 server gives no freshness; `private`: it is the
+ * session's answer).
+ */
+export function completeResult(method: string, result: unknown): unknown {
+  if (!isObject(result)) return result;
+  const cacheable = CACHEABLE_METHODS.has(method) ? { ttlMs: 0, cacheScope: 'private' } : {};
+  return { resultType: 'complete', ...cacheable, ...result };
 }
 
 /** The body of a server's answer: its result, or its error. */

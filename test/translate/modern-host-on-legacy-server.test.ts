@@ -167,7 +167,9 @@ describe('ModernHostOnLegacyServer against the SDK v1 (2025-only) server', () =>
     const answers = await Promise.all([all(c.send(req(1, 'tools/list'))), all(c.send(call(2, 'echo', { text: 'a' }))), all(c.send(call(3, 'echo', { text: 'b' })))]);
     const names = (resultOf(last(answers[0]))!.tools as Array<{ name: string }>).map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['echo', 'countdown', 'confirm', 'big', 'slow', 'gate', 'touch']));
-    expect(resultOf(last(answers[0]))!.resultType).toBe('complete');
+    // A 2026 list result is a CacheableResult: a 2025 server's is not to be cached.
+    expect(resultOf(last(answers[0]))).toEqual(expect.objectContaining({ resultType: 'complete', ttlMs: 0, cacheScope: 'private' }));
+    expect(resultOf(last(answers[1]))!.ttlMs).toBeUndefined();
     expect(textOf(last(answers[1]))).toBe('echo: a');
     expect(textOf(last(answers[2]))).toBe('echo: b');
     expect(server.events('initialize')).toHaveLength(1);
