@@ -22,6 +22,9 @@ export const SCAN_FROM_BYTES = 16 * 1024;
  * exact error messages and its U+FFFD decoding.
  */
 export function scannedAnswer(segments: readonly Uint8Array[], size: number, body: ResponseBody): ClassifiedMessage | undefined {
+  // Written to stdout as they are, the bytes must be one line: a pretty-printed body takes the
+  // general path, which folds it.
+  if (segments.some((segment) => segment.indexOf(0x0a) !== -1 || segment.indexOf(0x0d) !== -1)) return undefined;
   const scan = scanJsonRpc(segments);
   if (!scan.ok || scan.top !== 'object' || scan.jsonrpc?.value !== '2.0' || scan.result === undefined) return undefined;
   if (scan.error !== undefined || scan.method !== undefined || scan.id === undefined) return undefined;

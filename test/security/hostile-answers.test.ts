@@ -77,6 +77,14 @@ describe('hostile answers', () => {
     expect(line.result.text.endsWith('\uFFFD\uFFFD')).toBe(true);
   });
 
+  test('a large pretty-printed JSON answer still comes out as one line', async () => {
+    const value = { jsonrpc: '2.0', id: 4, result: { items: Array.from({ length: 3000 }, (_, i) => ({ n: i, text: 'ü' })) } };
+    const srv = await h.mcpServer((_req, res) => reply(res, 200, 'application/json', JSON.stringify(value, null, 2)));
+    const run = h.cli(['--url', srv.url]);
+    const line = await onlyAnswer(run, { jsonrpc: '2.0', id: 4, method: 'tools/list' });
+    expect(line).toEqual(value);
+  });
+
   test('nested ids do not count as duplicates', async () => {
     const body = '{"jsonrpc":"2.0","id":2,"result":{"items":[{"id":1},{"id":2}]}}';
     const srv = await h.mcpServer((_req, res) => reply(res, 200, 'application/json', body));
