@@ -23,11 +23,13 @@ import {
   switchMap,
   takeUntil,
   tap,
+  throwError,
   timeout,
   timer,
 } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import type { ClassifiedMessage, JsonRpcErrorObject } from '../../operators';
+import { HttpStatusError } from '../core/errors';
 import type { Logger } from '../log/logger';
 import { META, paramsOf } from '../protocol/meta';
 import { isObject, notificationOf, type Notification } from './legacy-host-messages';
@@ -156,6 +158,8 @@ export class HostListen {
         resetOnSuccess: true,
         delay: (error: unknown, attempt) => {
           this.state$.next({ state: 'failed', filter: wanted, error });
+          // A server without subscriptions/listen will not grow one: no point knocking again.
+          if (isPermanent(error)) return throwError(() => error);
           const ms = Math.min(30_000, this.options.relistenDelayMs * 2 ** (attempt - 1));
           this.logger.warn(`subscriptions/listen failed (${(error as Error).message}): retrying in ${ms} ms`);
           return timer(ms);
@@ -163,7 +167,7 @@ export class HostListen {
       }),
       catchError((error: unknown) => {
         this.state$.next({ state: 'failed', filter: wanted, error });
-        this.logger.warn(`subscriptions/listen failed ${this.options.maxFailures + 1} times in a row: no change notifications until the subscriptions change`);
+        this.logger.warn(`subscriptions/listen failed (${(error as Error).message}), given up: no change notifications until the subscriptions change`);
         return EMPTY;
       }),
       filter((m): m is Notification => m.kind === 'notification' && m.method !== ACKNOWLEDGED),
@@ -182,6 +186,12 @@ function filterFor(uris: ReadonlySet<string>, listChanged: boolean): ListenFilte
 
 function sameFilter(a: ListenFilter | undefined, b: ListenFilter | undefined): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** "Method not found" (in band, or as an HTTP 404 body): the server has no subscriptions/listen. */
+function isPermanent(error: unknown): boolean {
+  const code = error instanceof ListenRefusedError ? error.error.code : error instanceof HttpStatusError ? error.jsonRpcError?.code : undefined;
+  return code === -32601;
 }
 
 /** An in-band error answer to the listen request fails the stream like an HTTP error does. */
