@@ -28,10 +28,20 @@ import {
 } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import { ErrorCode, type ClassifiedMessage, type JsonRpcId } from '../../operators';
+import { META } from '../protocol/meta';
 import { answerHost, bodyOf, completeResult, isObject, metaOf, type Request, type Response } from './modern-host-messages';
 
 /** Server→client requests a 2026 host answers through MRTR `inputRequests` (mrtr.md). */
 export const INPUT_METHODS: ReadonlySet<string> = new Set(['elicitation/create', 'sampling/createMessage', 'roots/list']);
+/** The client capability each input request needs (client/elicitation.md, sampling.md, roots.md). */
+const CAPABILITY_OF: Readonly<Record<string, string>> = { 'elicitation/create': 'elicitation', 'sampling/createMessage': 'sampling', 'roots/list': 'roots' };
+
+/** Whether the host declared, in this request's `_meta`, the capability a server request needs. */
+function hostCan(host: Request, method: string): boolean {
+  const capabilities = metaOf(host)[META.clientCapabilities];
+  return isObject(capabilities) && isObject(capabilities[CAPABILITY_OF[method]]);
+}
+
 /** The only requests that may answer `input_required` (mrtr.md). */
 export const MRTR_METHODS: ReadonlySet<string> = new Set(['tools/call', 'prompts/get', 'resources/read']);
 
@@ -172,6 +182,7 @@ export class UpstreamCall {
           .with({ kind: 'response' }, (r) => (r.id === this.upstreamId ? of({ message: this.finalAnswer(host, r), answers: true }) : EMPTY))
           .with({ kind: 'request' }, (r) => {
             if (!INPUT_METHODS.has(r.method) || !MRTR_METHODS.has(this.method)) return this.refuse(r);
+            if (!hostCan(host, r.method)) return this.undeclared(r);
             this.asked.set(this.keyFor(r.method), { serverId: r.id, method: r.method, params: r.message.params });
             if (collecting) return EMPTY;
             collecting = true;
@@ -240,6 +251,16 @@ export class UpstreamCall {
     if (r.method === 'ping') return this.hooks.answerServer(r.id, { result: {} });
     this.hooks.log(`server request ${r.method} during ${this.method} cannot reach a 2026-07-28 host: refused`);
     return this.hooks.answerServer(r.id, { error: { code: ErrorCode.MethodNotFound, message: `${r.method} cannot be asked of the client during ${this.method}` } });
+  }
+
+  /**
+   * A server request for a capability the host did not declare on this request: asking would fail
+   * on the host's side (or hang it), so the server is told, as a 2025 client without it would.
+   */
+  private undeclared(r: Request): Observable<never> {
+    const capability = CAPABILITY_OF[r.method];
+    this.hooks.log(`server request ${r.method} during ${this.method}: the host did not declare the ${capability} capability`);
+    return this.hooks.answerServer(r.id, { error: { code: ErrorCode.MethodNotFound, message: `the client did not declare the ${capability} capability (${r.method})` } });
   }
 
   private keyFor(method: string): string {

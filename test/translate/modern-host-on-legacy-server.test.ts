@@ -17,7 +17,7 @@ jest.setTimeout(60_000);
 const SERVER = join(__dirname, '..', 'fixtures', 'sdk-v1', 'legacy-server.mjs');
 const MODERN = '2026-07-28';
 const CLIENT_INFO = { name: 'modern-test-host', version: '2.0.0' };
-const CAPABILITIES = { elicitation: { form: {} } };
+const CAPABILITIES = { elicitation: { form: {} }, roots: {} };
 
 /** The 2026 per-request envelope, plus the host's own `_meta` keys. */
 const env = (extra: Record<string, unknown> = {}) => ({
@@ -219,6 +219,31 @@ describe('ModernHostOnLegacyServer against the SDK v1 (2025-only) server', () =>
     // The same requestState is spent.
     const [again] = await all(c.send(call(12, 'confirm', { action: 'deploy', via }, {}, { inputResponses: accept(inputRequests), requestState })));
     expect(again.kind === 'response' && 'error' in again.message && again.message.error.code).toBe(-32602);
+  });
+
+  it('MRTR: progress of the continued call comes under the retry\'s own progress token', async () => {
+    const c = connect();
+    const [first] = await all(c.send(call(13, 'confirm', { action: 'go' }, { progressToken: 'first' })));
+    const { requestState, inputRequests } = inputRequired(first);
+    const replies = await all(c.send(call(14, 'confirm', { action: 'go' }, { progressToken: 'second' }, { inputResponses: accept(inputRequests), requestState })));
+    const progress = replies.filter((m) => m.kind === 'notification' && m.method === 'notifications/progress').map((m) => JSON.parse(m.text).params);
+    expect(progress).toEqual([{ progressToken: 'second', progress: 1, total: 1 }]);
+    expect(textOf(last(replies))).toBe('confirmed go by Ada: true');
+  });
+
+  it('MRTR: roots/list during a call; a capability the request does not declare is refused to the server, not asked of the host', async () => {
+    const c = connect();
+    const [first] = await all(c.send(call(15, 'roots')));
+    const { requestState, inputRequests } = inputRequired(first);
+    expect(Object.values(inputRequests)).toEqual([{ method: 'roots/list' }]);
+    const key = Object.keys(inputRequests)[0];
+    const replies = await all(c.send(call(16, 'roots', {}, {}, { inputResponses: { [key]: { roots: [{ uri: 'file:///work' }] } }, requestState })));
+    expect(textOf(last(replies))).toBe('roots: file:///work');
+    // This request declares elicitation only (the session was initialized with roots too).
+    const [refused] = await all(c.send(call(17, 'roots', {}, { 'io.modelcontextprotocol/clientCapabilities': { elicitation: {} } })));
+    expect(resultOf(refused)!.resultType).toBe('complete');
+    expect(resultOf(refused)!.isError).toBe(true);
+    expect(textOf(refused)).toContain('did not declare the roots capability');
   });
 
   it('MRTR: requests sent together go out as one map; a later round is another input_required', async () => {
