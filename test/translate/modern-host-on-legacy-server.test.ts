@@ -47,8 +47,8 @@ interface LegacyServer {
   stop(): Promise<void>;
 }
 
-async function startLegacyServer(): Promise<LegacyServer> {
-  const child: ChildProcess = spawn(process.execPath, [SERVER], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startLegacyServer(transport: 'streamable-http' | 'sse' = 'streamable-http'): Promise<LegacyServer> {
+  const child: ChildProcess = spawn(process.execPath, [SERVER, '--transport', transport], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
@@ -344,5 +344,45 @@ describe('ModernHostOnLegacyServer against the SDK v1 (2025-only) server', () =>
     const c = connect();
     const answer = await firstValueFrom(c.send(call(90, 'echo', { text: 'once' })).pipe(filter((m) => m.kind === 'response'), take(1), timeout(10_000)));
     expect(textOf(answer)).toBe('echo: once');
+  });
+});
+
+describe('ModernHostOnLegacyServer against the SDK v1 server on the deprecated HTTP+SSE transport (--transport auto falls back)', () => {
+  let server: LegacyServer;
+  let conn: ModernHostOnLegacyServer | undefined;
+  const logger = Logger.silent();
+
+  beforeAll(async () => {
+    server = await startLegacyServer('sse');
+  });
+  afterEach(async () => {
+    await conn?.close(500);
+    conn = undefined;
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('discover, a call, an elicitation round trip (the request arrives on the one SSE stream) and a listen', async () => {
+    const c = (conn = new ModernHostOnLegacyServer(autoConnection(server.url, logger), logger));
+    const [discover] = await all(c.send(req('d', 'server/discover')));
+    expect(resultOf(discover)!.supportedVersions).toEqual([MODERN]);
+    expect(textOf(last(await all(c.send(call(1, 'echo', { text: 'over sse' })))))).toBe('echo: over sse');
+
+    const [first] = await all(c.send(call(2, 'confirm', { action: 'fallback' })));
+    const r = resultOf(first)!;
+    expect(r.resultType).toBe('input_required');
+    const answers = Object.fromEntries(Object.keys(r.inputRequests).map((k) => [k, { action: 'accept', content: { confirm: true, name: 'Sse' } }]));
+    const replies = await all(c.send(call(3, 'confirm', { action: 'fallback' }, {}, { inputResponses: answers, requestState: r.requestState })));
+    expect(textOf(last(replies))).toBe('confirmed fallback by Sse: true');
+
+    const seen: ClassifiedMessage[] = [];
+    const sub = c.send(req('L', 'subscriptions/listen', { notifications: { resourceSubscriptions: ['demo://counter'] } })).subscribe((m) => seen.push(m));
+    const deadline = Date.now() + 5000;
+    while (seen.length === 0 && Date.now() < deadline) await sleep(10);
+    await all(c.send(call(4, 'touch')));
+    while (seen.length < 2 && Date.now() < deadline + 5000) await sleep(10);
+    sub.unsubscribe();
+    expect(seen.map((m) => (m.kind === 'notification' ? m.method : m.kind))).toEqual(['notifications/subscriptions/acknowledged', 'notifications/resources/updated']);
   });
 });

@@ -5,9 +5,6 @@
  * sessions): connect, discover, tools/list, progress in order, an elicitation (MRTR) round trip,
  * change notifications via subscriptions/listen, a 2 MiB result, 10 concurrent calls, clean exit.
  *
- * Pending until src/translate/translators.ts registers the translation:
- *   modernHostOnLegacyServer: (inner) => new ModernHostOnLegacyServer(inner, logger),
- * then: git mv test/translate/pending/modern-host-e2e.pending.ts test/translate/modern-host-e2e.test.ts
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
