@@ -1,4 +1,4 @@
-import { EMPTY, Observable, Subject, catchError, concat, defer, filter, finalize, ignoreElements, map, merge, mergeMap, of, shareReplay, switchMap, takeUntil, throwError, type Subscription } from 'rxjs';
+import { EMPTY, Observable, Subject, catchError, concat, defer, filter, finalize, ignoreElements, map, merge, mergeMap, of, shareReplay, switchMap, takeUntil, throwError, Subscription } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import { ErrorCode, idKey, type ClassifiedMessage } from '../../operators';
 import { isAnswerTo } from '../core/answers';
@@ -329,10 +329,19 @@ export class ModernHostOnLegacyServer implements McpConnection {
 
   /** Runs a message exchange nobody waits for (answers, cancellations); failures are logged. */
   private background$(work: Observable<unknown>, what: string): void {
-    const sub = work.pipe(finalize(() => this.background.delete(sub))).subscribe({
-      error: (err: unknown) => this.logger.warn(`${what} failed: ${(err as Error).message}`),
-    });
-    if (!sub.closed) this.background.add(sub);
+    // Tracked so that close() can stop what is still running; added before subscribing, since
+    // `work` may end synchronously (its finalize then removes it at once).
+    const sub = new Subscription(() => this.background.delete(sub));
+    this.background.add(sub);
+    sub.add(
+      work.subscribe({
+        error: (err: unknown) => {
+          this.logger.warn(`${what} failed: ${(err as Error).message}`);
+          sub.unsubscribe();
+        },
+        complete: () => sub.unsubscribe(),
+      }),
+    );
   }
 
   private nextId(): string {
