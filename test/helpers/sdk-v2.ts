@@ -3,11 +3,11 @@
  * and the host that runs the nine checks of issue #13 (test/fixtures/sdk-v2/host.mjs), either
  * through the built CLI over stdio or directly over HTTP (the baseline).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from './cli-process';
+import { bridgeArgFlags, runHostFixture, startFixtureServer } from './fixture-process';
 
 export const SDK_V2_DIR = join(__dirname, '..', 'fixtures', 'sdk-v2');
 export const SDK_V2_SERVER = join(SDK_V2_DIR, 'server.mjs');
@@ -53,34 +53,15 @@ export interface SdkV2Server {
 export async function startSdkV2Server(mode: ServerMode, options: { record?: boolean; keepAliveMs?: number; timeoutMs?: number } = {}): Promise<SdkV2Server> {
   const dir = mkdtempSync(join(tmpdir(), 'rx-bridge-sdk-v2-'));
   const recordFile = join(dir, 'requests.jsonl');
-  const args = [SDK_V2_SERVER, '--mode', mode];
+  const args = ['--mode', mode];
   if (options.record) args.push('--record', recordFile);
   if (options.keepAliveMs !== undefined) args.push('--keepalive-ms', String(options.keepAliveMs));
-  const child: ChildProcess = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`SDK v2 server did not start within ${options.timeoutMs ?? 20000} ms; stderr:\n${stderr}`)), options.timeoutMs ?? 20000);
-    child.stdout!.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-      const nl = stdout.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolve((JSON.parse(stdout.slice(0, nl)) as { url: string }).url);
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`SDK v2 server exited before listening; stderr:\n${stderr}`));
-    });
-  }).catch((err: unknown) => {
-    child.kill('SIGKILL');
+  const server = await startFixtureServer('SDK v2 server', SDK_V2_SERVER, args, options.timeoutMs).catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
     throw err;
   });
   return {
-    url,
+    url: server.url,
     mode,
     recorded: () =>
       existsSync(recordFile)
@@ -89,12 +70,9 @@ export async function startSdkV2Server(mode: ServerMode, options: { record?: boo
             .filter((l) => l.trim() !== '')
             .map((l) => JSON.parse(l) as RecordedRequest)
         : [],
-    log: () => stderr,
+    log: server.log,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -136,33 +114,18 @@ export interface HostOptions {
 
 /** Runs the host fixture once and parses its JSON lines. */
 export async function runSdkV2Host(options: HostOptions): Promise<HostRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'rx-bridge-sdk-v2-host-'));
-  const bridgeLogFile = join(dir, 'bridge.log');
-  const args = [SDK_V2_HOST, '--url', options.url, '--via', options.via, '--negotiation', options.negotiation, '--bridge-stderr', bridgeLogFile];
+  const args = ['--url', options.url, '--via', options.via, '--negotiation', options.negotiation];
   if (options.via === 'bridge') args.push('--cli', CLI);
-  for (const a of options.bridgeArgs ?? []) args.push(`--bridge-arg=${a}`);
+  args.push(...bridgeArgFlags(options.bridgeArgs ?? []));
   if (options.holdMs !== undefined) args.push('--hold-ms', String(options.holdMs));
   if (options.exitBoundMs !== undefined) args.push('--exit-bound-ms', String(options.exitBoundMs));
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const killTimer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 150000);
-  const exitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  clearTimeout(killTimer);
-  const lines = stdout
-    .split('\n')
-    .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const { lines, exitCode, stdout, stderr, bridgeLog } = await runHostFixture(SDK_V2_HOST, args, options.killAfterMs ?? 150000);
   const connect = (lines.find((l) => l.event === 'connect') ?? { ok: false, era: null, protocolVersion: null, ms: 0, error: `no connect line; stderr:\n${stderr}` }) as HostRun['connect'];
   const checks = {} as Record<CheckName, CheckResult>;
   for (const name of CHECKS) {
     checks[name] = (lines.find((l) => l.check === name) as CheckResult | undefined) ?? { check: name, ok: false, ms: 0, error: `no result line (host exit ${exitCode}); stderr:\n${stderr.slice(-2000)}` };
   }
   const summary = lines.find((l) => l.event === 'summary') as HostRun['summary'];
-  const bridgeLog = existsSync(bridgeLogFile) ? readFileSync(bridgeLogFile, 'utf8') : '';
-  rmSync(dir, { recursive: true, force: true });
   return { connect, checks, summary, exitCode, stdout, stderr, bridgeLog };
 }
 

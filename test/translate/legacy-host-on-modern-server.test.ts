@@ -6,10 +6,10 @@
 import { EMPTY, Observable, Subject, filter, firstValueFrom, lastValueFrom, of, timeout, toArray } from 'rxjs';
 import { classifyJsonRpc, type ClassifiedMessage } from '../../operators';
 import type { McpConnection } from '../../src/core/connection';
-import { HttpTransport } from '../../src/http/http-transport';
 import { Logger } from '../../src/log/logger';
 import { StreamableHttpClient } from '../../src/session/streamable-http-client';
 import { LegacyHostOnModernServer, type LegacyHostOptions } from '../../src/translate/legacy-host-on-modern-server';
+import { fixtureClientOptions } from '../helpers/fixture-upstream';
 import { startSdkV2Server, type SdkV2Server } from '../helpers/sdk-v2';
 
 jest.setTimeout(60_000);
@@ -27,24 +27,8 @@ const all = (source: Observable<ClassifiedMessage>) => lastValueFrom(source.pipe
 const textOf = (m: ClassifiedMessage | undefined) => ((m?.kind === 'response' && 'result' in m.message ? m.message.result : {}) as { content?: Array<{ text: string }> }).content?.[0]?.text;
 const body = (m: ClassifiedMessage | undefined): unknown => JSON.parse(m!.text);
 
-function realClient(url: string, logger: Logger): StreamableHttpClient {
-  const transport = new HttpTransport(
-    { maxSockets: 16, idleTimeoutMs: 1000, connectTimeoutMs: 5000, insecure: false, http2: false, userAgent: 'legacy-host-test', sensitiveHeaders: [] },
-    logger,
-  );
-  return new StreamableHttpClient({
-    url,
-    headers: {},
-    contentType: 'application/json',
-    timeoutMs: 20_000,
-    maxMessageBytes: 64 * 1024 * 1024,
-    retry: { attempts: 2, baseMs: 50, maxMs: 200 },
-    logger,
-    send: (request) => transport.send(request),
-    resumeAttempts: 0,
-    serverStream: false,
-  });
-}
+const realClient = (url: string, logger: Logger) =>
+  new StreamableHttpClient({ ...fixtureClientOptions(url, logger, 'legacy-host-test'), resumeAttempts: 0, serverStream: false });
 
 describe('LegacyHostOnModernServer against the SDK v2 modern-only server', () => {
   let server: SdkV2Server;

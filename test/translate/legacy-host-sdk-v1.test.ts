@@ -4,11 +4,9 @@
  * CLI, with no flag (translation is the default), against the SDK v2 fixture server in modern-only
  * mode, which refuses every 2025 message with -32022. Needs dist/ (built by `pretest`).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from '../helpers/cli-process';
+import { bridgeArgFlags, runHostFixture, type HostOutput } from '../helpers/fixture-process';
 import { startSdkV2Server, type SdkV2Server } from '../helpers/sdk-v2';
 
 jest.setTimeout(120_000);
@@ -26,35 +24,10 @@ interface Line {
   server?: { name: string; version: string } | null;
 }
 
-interface V1Run {
-  lines: Line[];
-  exitCode: number | null;
-  stderr: string;
-  bridgeLog: string;
-}
+type V1Run = HostOutput<Line>;
 
 /** Runs the v1 host once (it spawns the bridge itself, as a real host does) and parses its JSON lines. */
-async function runV1Host(url: string, bridgeArgs: string[] = []): Promise<V1Run> {
-  const dir = mkdtempSync(join(tmpdir(), 'rx-bridge-sdk-v1-host-'));
-  const logFile = join(dir, 'bridge.log');
-  const args = [HOST, '--url', url, '--cli', CLI, '--bridge-stderr', logFile, ...bridgeArgs.map((a) => `--bridge-arg=${a}`)];
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  // Every wait inside the host is bounded; this is the backstop.
-  const killTimer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-  const exitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  clearTimeout(killTimer);
-  const lines = stdout
-    .split('\n')
-    .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as Line);
-  const bridgeLog = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
-  rmSync(dir, { recursive: true, force: true });
-  return { lines, exitCode, stderr, bridgeLog };
-}
+const runV1Host = (url: string, bridgeArgs: string[] = []) => runHostFixture<Line>(HOST, ['--url', url, '--cli', CLI, ...bridgeArgFlags(bridgeArgs)], 100_000);
 
 describe('SDK v1 host (2025-11-25) through the CLI to the SDK v2 modern-only server', () => {
   let server: SdkV2Server;

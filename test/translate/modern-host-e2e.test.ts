@@ -6,81 +6,22 @@
  * change notifications via subscriptions/listen, a 2 MiB result, 10 concurrent calls, clean exit.
  *
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runCli } from '../helpers/cli-process';
+import { bridgeArgFlags, runHostFixture, startFixtureServer, type FixtureServer } from '../helpers/fixture-process';
 
 jest.setTimeout(120_000);
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'sdk-v1');
 const CHECKS = ['discover', 'tools/list', 'progress', 'mrtr', 'listen', 'big', 'concurrency', 'exit'] as const;
 
-interface Started {
-  url: string;
-  log: () => string;
-  stop: () => Promise<void>;
-}
+const startLegacyServer = () => startFixtureServer('SDK v1 server', join(FIXTURES, 'legacy-server.mjs'));
 
-async function startLegacyServer(): Promise<Started> {
-  const child: ChildProcess = spawn(process.execPath, [join(FIXTURES, 'legacy-server.mjs')], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`SDK v1 server did not start; stderr:\n${stderr}`)), 20_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-      if (stdout.includes('\n')) {
-        clearTimeout(timer);
-        resolve((JSON.parse(stdout.split('\n')[0]) as { url: string }).url);
-      }
-    });
-  });
-  return {
-    url,
-    log: () => stderr,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
-  };
-}
-
-interface HostRun {
-  lines: Array<Record<string, any>>;
-  exitCode: number | null;
-  stderr: string;
-  bridgeLog: string;
-}
-
-async function runHost(url: string, bridgeArgs: string[] = []): Promise<HostRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'rx-bridge-modern-host-'));
-  const bridgeLogFile = join(dir, 'bridge.log');
-  const args = [join(FIXTURES, 'modern-host-checks.mjs'), '--url', url, '--cli', CLI, '--bridge-stderr', bridgeLogFile, ...bridgeArgs.map((a) => `--bridge-arg=${a}`)];
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const killTimer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-  const exitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  clearTimeout(killTimer);
-  const lines = stdout
-    .split('\n')
-    .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, any>);
-  const bridgeLog = existsSync(bridgeLogFile) ? readFileSync(bridgeLogFile, 'utf8') : '';
-  rmSync(dir, { recursive: true, force: true });
-  return { lines, exitCode, stderr, bridgeLog };
-}
+const runHost = (url: string, bridgeArgs: string[] = []) =>
+  runHostFixture<Record<string, any>>(join(FIXTURES, 'modern-host-checks.mjs'), ['--url', url, '--cli', CLI, ...bridgeArgFlags(bridgeArgs)], 100_000);
 
 describe('2026-07-28 host (SDK v2, pinned) → CLI → 2025-only server (SDK v1)', () => {
-  let server: Started;
+  let server: FixtureServer;
   beforeAll(async () => {
     server = await startLegacyServer();
   });

@@ -3,14 +3,14 @@
  * CLI's `--transport auto` connection (Streamable HTTP with the 2025 session machinery), against a
  * real SDK v1 server (test/fixtures/sdk-v1/legacy-server.mjs, stateful sessions, 2025-11-25 only).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Observable, filter, firstValueFrom, lastValueFrom, take, timeout, toArray } from 'rxjs';
 import { classifyJsonRpc, type ClassifiedMessage } from '../../operators';
-import { HttpTransport } from '../../src/http/http-transport';
 import { Logger } from '../../src/log/logger';
 import { createConnection } from '../../src/session/create-connection';
 import { ModernHostOnLegacyServer, type ModernHostOnLegacyServerOptions } from '../../src/translate/modern-host-on-legacy-server';
+import { startFixtureServer } from '../helpers/fixture-process';
+import { fixtureClientOptions } from '../helpers/fixture-upstream';
 
 jest.setTimeout(60_000);
 
@@ -48,24 +48,10 @@ interface LegacyServer {
 }
 
 async function startLegacyServer(transport: 'streamable-http' | 'sse' = 'streamable-http'): Promise<LegacyServer> {
-  const child: ChildProcess = spawn(process.execPath, [SERVER, '--transport', transport], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  let stdout = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`SDK v1 server did not start; stderr:\n${stderr}`)), 20_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-      if (stdout.includes('\n')) {
-        clearTimeout(timer);
-        resolve((JSON.parse(stdout.split('\n')[0]) as { url: string }).url);
-      }
-    });
-  });
+  const { url, log, stop } = await startFixtureServer('SDK v1 server', SERVER, ['--transport', transport]);
   let from = 0;
   const events = (name?: string) =>
-    stderr
+    log()
       .slice(from)
       .split('\n')
       .filter((l) => l.startsWith('event '))
@@ -77,38 +63,17 @@ async function startLegacyServer(transport: 'streamable-http' | 'sse' = 'streama
   return {
     url,
     events,
-    reset: () => (from = stderr.length),
+    reset: () => (from = log().length),
     waitFor: async (name, count = 1, ms = 5000) => {
       const deadline = Date.now() + ms;
       while (events(name).length < count && Date.now() < deadline) await sleep(20);
       return events(name);
     },
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
+    stop,
   };
 }
 
-function autoConnection(url: string, logger: Logger) {
-  const transport = new HttpTransport(
-    { maxSockets: 16, idleTimeoutMs: 1000, connectTimeoutMs: 5000, insecure: false, http2: false, userAgent: 'modern-host-test', sensitiveHeaders: [] },
-    logger,
-  );
-  return createConnection('auto', {
-    url,
-    headers: {},
-    contentType: 'application/json',
-    timeoutMs: 20_000,
-    maxMessageBytes: 64 * 1024 * 1024,
-    retry: { attempts: 2, baseMs: 50, maxMs: 200 },
-    logger,
-    send: (request) => transport.send(request),
-    serverStream: true,
-  });
-}
+const autoConnection = (url: string, logger: Logger) => createConnection('auto', { ...fixtureClientOptions(url, logger, 'modern-host-test'), serverStream: true });
 
 describe('ModernHostOnLegacyServer against the SDK v1 (2025-only) server', () => {
   let server: LegacyServer;
