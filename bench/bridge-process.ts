@@ -28,13 +28,24 @@ export interface BridgeExtra {
   maxMessageBytes?: number;
   /** Node options placed before the script (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** For this bridge: the script to run instead of the package bin (e.g. dist/src/cli.js). */
+  script?: string;
+}
+
+/**
+ * This bridge's script: the package bin (what `npx mcp-rx-bridge` runs: the one-file bundle
+ * dist/cli.bundle.js when built, else dist/src/cli.js), or BENCH_CLI when set.
+ */
+export function thisBridgeScript(): string {
+  const fromEnv = process.env.BENCH_CLI;
+  return fromEnv ? path.resolve(ROOT, fromEnv) : path.join(ROOT, 'bin', 'mcp-rx-bridge.js');
 }
 
 export const BRIDGES: Record<BridgeName, BridgeSpec> = {
   'this bridge': {
     name: 'this bridge',
     args: (url, extra) => [
-      path.join(ROOT, 'dist', 'src', 'cli.js'),
+      extra.script ?? thisBridgeScript(),
       '--url',
       url,
       '--log-level',

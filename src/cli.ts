@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, type BridgeConfig } from './config/config';
 import { InvalidHeaderError } from './config/header-values';
 import { InvalidServerUrlError } from './config/server-url';
 import { USAGE } from './config/usage';
-import { startDemoServer, type DemoServer } from './demo/demo-server';
+import type { DemoServer } from './demo/demo-server';
 import { HttpTransport } from './http/http-transport';
 import { fileSink } from './log/file-sink';
 import { Logger } from './log/logger';
@@ -59,6 +59,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 
   let demo: DemoServer | undefined;
   if (config.demo) {
+    // Loaded only with --demo (a require() in a function stays lazy in the bundle too).
+    const { startDemoServer } = require('./demo/demo-server') as typeof import('./demo/demo-server');
     demo = await startDemoServer();
     config = { ...config, url: demo.url };
     logger.info(`demo MCP server listening at ${demo.url}`);
