@@ -11,6 +11,9 @@
  *     `events` -> `arguments.bytes` of SSE events, each exactly `arguments.eventBytes` (16 KiB)
  *                 long and written with one write (`notifications/progress`, padded with 'x'),
  *                 then the answer as a last event.
+ *   With `arguments.text: 'mixed'`, `big` and `events` fill their text with MIXED (1- to 4-byte
+ *   UTF-8 characters and the JSON escapes \n, \", \\ and \u00e9) instead of 'x': same byte
+ *   counts, whole characters and escapes only (the last few bytes of a block are 'x').
  *   Streams are flushed with `res.flushHeaders()` first and honour backpressure (wait for
  *   'drain'); anything else gets an empty `{}` result.
  * - GET: 405 (no server-initiated stream); DELETE: 200.
@@ -59,10 +62,37 @@ export interface MockServerHandle {
 
 interface ToolCallParams {
   name?: string;
-  arguments?: { bytes?: number; eventBytes?: number };
+  arguments?: { bytes?: number; eventBytes?: number; text?: TextKind };
 }
 
+export type TextKind = 'ascii' | 'mixed';
+
 const FILL = Buffer.alloc(WRITE_BYTES, 0x78); // 'x'
+
+/**
+ * One run of real-world tool output as it appears inside a JSON string: the JSON escapes \n, \",
+ * \\ and \u00e9, and 1-byte (ASCII), 2-byte (é ö ñ ü ß), 3-byte (CJK, Hangul, €) and 4-byte
+ * (emoji, 𝄞) UTF-8 characters: 134 bytes, 16 of them in escapes.
+ */
+export const MIXED_UNIT = 'Line 1\\n\\"quoted\\" C:\\\\dir caf\\u00e9 héllo wörld ñ ü ß — 日本語のテキスト 中文 한국어 € 🌍🚀🎉 𝄞 end.\\n';
+
+const mixedBlocks = new Map<number, Buffer>();
+
+/** `length` bytes of MIXED_UNIT repeated, whole units only, the rest 'x' (fewer than 132 bytes). */
+export function mixedFill(length: number): Buffer {
+  let block = mixedBlocks.get(length);
+  if (block === undefined) {
+    const unit = Buffer.from(MIXED_UNIT, 'utf8');
+    block = Buffer.alloc(length, 0x78);
+    for (let at = 0; at + unit.length <= length; at += unit.length) unit.copy(block, at);
+    mixedBlocks.set(length, block);
+  }
+  return block;
+}
+
+function fillOf(text: TextKind, length: number): Buffer {
+  return text === 'mixed' ? mixedFill(length) : length === WRITE_BYTES ? FILL : FILL.subarray(0, length);
+}
 
 function idJson(id: unknown): string {
   return JSON.stringify(id ?? null);
@@ -96,7 +126,7 @@ function startSse(res: http.ServerResponse): void {
 }
 
 /** One SSE event whose data is a JSON-RPC answer of exactly `bytes` bytes. */
-async function bigMessage(res: http.ServerResponse, id: unknown, bytes: number, stats: MockStats): Promise<void> {
+async function bigMessage(res: http.ServerResponse, id: unknown, bytes: number, text: TextKind, stats: MockStats): Promise<void> {
   const head = `{"jsonrpc":"2.0","id":${idJson(id)},"result":{"content":[{"type":"text","text":"`;
   const tail = `"}],"isError":false}}`;
   let fill = Math.max(0, bytes - head.length - tail.length);
@@ -104,7 +134,7 @@ async function bigMessage(res: http.ServerResponse, id: unknown, bytes: number, 
   if (!(await writeAll(res, `event: message\ndata: ${head}`, stats))) return;
   while (fill > 0) {
     const n = Math.min(fill, WRITE_BYTES);
-    if (!(await writeAll(res, n === WRITE_BYTES ? FILL : FILL.subarray(0, n), stats))) return;
+    if (!(await writeAll(res, fillOf(text, n), stats))) return;
     fill -= n;
   }
   await writeAll(res, `${tail}\n\n`, stats);
@@ -112,7 +142,7 @@ async function bigMessage(res: http.ServerResponse, id: unknown, bytes: number, 
 }
 
 /** `bytes` of progress events of exactly `eventBytes` each, then the answer. */
-async function eventStream(res: http.ServerResponse, id: unknown, bytes: number, eventBytes: number, stats: MockStats): Promise<void> {
+async function eventStream(res: http.ServerResponse, id: unknown, bytes: number, eventBytes: number, text: TextKind, stats: MockStats): Promise<void> {
   startSse(res);
   const count = Math.max(1, Math.floor(bytes / eventBytes));
   const token = JSON.stringify(`bench-${String(id)}`);
@@ -123,7 +153,8 @@ async function eventStream(res: http.ServerResponse, id: unknown, bytes: number,
     const event = Buffer.allocUnsafe(eventBytes);
     const at = event.write(head, 0, 'latin1');
     const fillEnd = eventBytes - tail.length;
-    event.fill(0x78, at, fillEnd);
+    if (text === 'mixed') mixedFill(fillEnd - at).copy(event, at);
+    else event.fill(0x78, at, fillEnd);
     event.write(tail, fillEnd, 'latin1');
     if (!(await writeAll(res, event, stats))) return;
   }
@@ -183,10 +214,10 @@ function handlePost(req: http.IncomingMessage, res: http.ServerResponse, body: B
         return;
       }
       case 'big':
-        void bigMessage(res, msg.id, args.bytes ?? 1024 * 1024, stats);
+        void bigMessage(res, msg.id, args.bytes ?? 1024 * 1024, args.text ?? 'ascii', stats);
         return;
       case 'events':
-        void eventStream(res, msg.id, args.bytes ?? 1024 * 1024, args.eventBytes ?? WRITE_BYTES, stats);
+        void eventStream(res, msg.id, args.bytes ?? 1024 * 1024, args.eventBytes ?? WRITE_BYTES, args.text ?? 'ascii', stats);
         return;
       default:
         json(smallResult(msg.id));

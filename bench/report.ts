@@ -42,6 +42,8 @@ export interface ThroughputRow {
 export interface StreamRow {
   target: TargetName;
   workload: 'message' | 'events';
+  /** 'ascii': runs of 'x'; 'mixed': 1- to 4-byte UTF-8 characters and JSON escapes (mock-server.ts). */
+  text: 'ascii' | 'mixed';
   bytes: number;
   mbps?: number;
   runs: number[];
@@ -54,6 +56,24 @@ export interface StreamRow {
   expectedEvents?: number;
   finished: boolean;
   note?: string;
+}
+
+/** Spawn to the first initialize answer, and RSS (bench/startup.ts); medians of `runs` spawns. */
+export interface StartupRow {
+  target: TargetName;
+  runs: number;
+  startMs: number;
+  rssAtAnswerMiB: number;
+  idleRssMiB: number;
+  startMsRuns: number[];
+  idleRssMiBRuns: number[];
+  note?: string;
+}
+
+/** 'one 64 MiB message' / '1024 MiB of 16 KiB events', '(mixed UTF-8)' for the mixed text. */
+export function streamLabel(row: Pick<StreamRow, 'workload' | 'bytes' | 'text'>): string {
+  const what = row.workload === 'message' ? `one ${row.bytes / 2 ** 20} MiB message` : `${row.bytes / 2 ** 20} MiB of 16 KiB events`;
+  return row.text === 'mixed' ? `${what} (mixed UTF-8)` : what;
 }
 
 export interface ScalingRow {
@@ -83,6 +103,7 @@ export interface BenchResults {
   throughput?: { concurrency: number; rounds: number; rows: ThroughputRow[] };
   streaming?: { rounds: number; peerCapS: number; rows: StreamRow[] };
   scaling?: { rows: ScalingRow[]; flatWithin: number; flat?: boolean; cap?: string };
+  startup?: { runs: number; rows: StartupRow[] };
   operators?: { result?: unknown; markdown?: string; skipped?: string };
   targets?: TargetCheck[];
   notes: string[];
@@ -136,7 +157,19 @@ export function renderMarkdown(r: BenchResults): string {
       '|---|---|---:|---:|---:|---:|---:|---|',
       ...r.streaming.rows.map(
         (row) =>
-          `| ${row.target} | ${row.workload === 'message' ? `one ${row.bytes / 2 ** 20} MiB message` : `${row.bytes / 2 ** 20} MiB of 16 KiB events`} | ${f(row.mbps, 1)} | ${f(row.peakRssMiB, 1)} | ${f(row.idleRssMiB, 1)} | ${f(row.cpuMsPerMb, 2)} | ${row.workload === 'events' ? `${int(row.forwardedEvents)} / ${int(row.expectedEvents)}` : '–'} | ${cell(row.note)} |`,
+          `| ${row.target} | ${streamLabel(row)} | ${f(row.mbps, 1)} | ${f(row.peakRssMiB, 1)} | ${f(row.idleRssMiB, 1)} | ${f(row.cpuMsPerMb, 2)} | ${row.workload === 'events' ? `${int(row.forwardedEvents)} / ${int(row.expectedEvents)}` : '–'} | ${cell(row.note)} |`,
+      ),
+      '',
+    );
+  }
+  if (r.startup) {
+    out.push(
+      `## Start-up (spawn to the first initialize answer on a loopback server; VmRSS then and when idle after initialized + ping + 300 ms; median of ${r.startup.runs} spawns)`,
+      '',
+      '| target | spawn to initialize answer (ms) | RSS at the answer (MiB) | idle RSS (MiB) | runs (ms) | note |',
+      '|---|---:|---:|---:|---|---|',
+      ...r.startup.rows.map(
+        (row) => `| ${row.target} | ${f(row.startMs, 1)} | ${f(row.rssAtAnswerMiB, 1)} | ${f(row.idleRssMiB, 1)} | ${row.startMsRuns.map((v) => v.toFixed(0)).join(', ')} | ${cell(row.note)} |`,
       ),
       '',
     );
@@ -181,7 +214,7 @@ const COLORS: Record<TargetName, string> = {
   'mcp-remote': '#ff7f0e',
   supergateway: '#2ca02c',
 };
-const SHADES = ['1', '0.7', '0.45'];
+const SHADES = ['1', '0.7', '0.45', '0.25'];
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -337,18 +370,18 @@ export function renderSvg(r: BenchResults): string {
     );
   }
   if (r.streaming) {
-    const workloads = ['message', 'events'] as const;
+    const kinds = [...new Set(r.streaming.rows.map((row) => `${row.workload}/${row.text ?? 'ascii'}`))];
+    const rowOf = (t: TargetName | undefined, kind: string) => r.streaming!.rows.find((x) => (t === undefined || x.target === t) && `${x.workload}/${x.text ?? 'ascii'}` === kind);
     const groups: Group[] = targetsIn(r.streaming.rows.map((row) => row.target)).map((t) => ({
       label: t,
-      bars: workloads.map((wl, i) => {
-        const row = r.streaming!.rows.find((x) => x.target === t && x.workload === wl);
-        return { label: wl, value: row?.mbps, color: COLORS[t], opacity: SHADES[i]!, text: row?.mbps !== undefined ? row.mbps.toFixed(0) : undefined };
+      bars: kinds.map((kind, i) => {
+        const row = rowOf(t, kind);
+        return { label: kind, value: row?.mbps, color: COLORS[t], opacity: SHADES[i] ?? '0.4', text: row?.mbps !== undefined ? row.mbps.toFixed(0) : undefined };
       }),
     }));
-    const legend = workloads.map((wl, i) => {
-      const row = r.streaming!.rows.find((x) => x.workload === wl);
-      const size = row ? `${row.bytes / 2 ** 20} MiB` : '';
-      return { label: wl === 'message' ? `one ${size} message` : `${size} of events`, opacity: SHADES[i]! };
+    const legend = kinds.map((kind, i) => {
+      const row = rowOf(undefined, kind);
+      return { label: row ? streamLabel(row) : kind, opacity: SHADES[i] ?? '0.4' };
     });
     panels.push(barPanel(r.throughput ? width / 2 : 0, y, width / 2, 300, 'SSE streaming (✗ = did not finish)', 'MB/s', groups, legend, false, { value: 300, label: 'target 300 MB/s' }));
   }

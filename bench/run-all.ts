@@ -6,7 +6,7 @@
  *
  *   npm run bench                      full run (~15 min on 2 cores)
  *   BENCH_QUICK=1 npm run bench        smoke test (small sizes, one round; ~1-2 min)
- *   node dist/bench/run-all.js [--quick] [--only=latency,throughput,streaming,scaling,operators]
+ *   node dist/bench/run-all.js [--quick] [--only=startup,latency,throughput,streaming,scaling,operators]
  *        [--bridges=floor,this,mcp-remote,supergateway] [--rounds=N] [--peer-timeout=S] [--no-write]
  *   (env: BENCH_QUICK, BENCH_ONLY, BENCH_BRIDGES, BENCH_ROUNDS, BENCH_PEER_TIMEOUT_S)
  *
@@ -19,6 +19,11 @@
  *  - streaming: one 64 MiB SSE message and 1 GiB of 16 KiB SSE events: MB/s and the bridge's
  *    peak RSS (VmHWM of a fresh bridge process); peers are capped (120 s) and reported as not
  *    finished;
+ *  - streaming runs each workload twice: text of 'x', and mixed text (1- to 4-byte UTF-8
+ *    characters and JSON escapes, bench/mock-server.ts MIXED_UNIT) of the same byte count;
+ *  - startup: each bridge spawned 10 times (3 quick): spawn to its answer to the first
+ *    initialize, and VmRSS then and once idle (bench/startup.ts); this bridge runs as the package
+ *    bin does (dist/cli.bundle.js when built; BENCH_CLI=dist/src/cli.js for the modules);
  *  - scaling: ms/MB of one 8, 64 and 512 MiB SSE message through this bridge;
  *  - operators: runOperatorBench() from ./operators.bench when it exists.
  * Output: markdown on stdout, bench/results/latest.json and bench/results/latency.svg.
@@ -28,21 +33,24 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { BridgeProcess, childPids, ROOT, TimeoutError, type BridgeName } from './bridge-process';
+import { BridgeProcess, childPids, ROOT, thisBridgeScript, TimeoutError, type BridgeName } from './bridge-process';
 import { DirectClient } from './direct-client';
 import { startMockServer, type MockServerHandle } from './mock-server';
 import {
   renderMarkdown,
   renderSvg,
+  streamLabel,
   type BenchResults,
   type LatencyRow,
   type Percentiles,
   type ScalingRow,
+  type StartupRow,
   type StreamRow,
   type TargetCheck,
   type TargetName,
   type ThroughputRow,
 } from './report';
+import { measureStartup } from './startup';
 import { machineInfo, MiB, median, mbPerSecond, msPerMb, percentile, rotate, round, sleep } from './stats';
 import {
   concurrentDirect,
@@ -55,6 +63,7 @@ import {
   type StreamResult,
   type StreamWorkload,
 } from './workloads';
+import type { TextKind } from './mock-server';
 
 // --- settings --------------------------------------------------------------------------------
 
@@ -78,10 +87,12 @@ interface Settings {
   /** Cap for runs of this bridge (a hang is a failure, not a DNF). */
   ownCapMs: number;
   operatorRuns: number;
+  /** Spawns per bridge in the start-up phase. */
+  startupRuns: number;
   write: boolean;
 }
 
-const PHASES = ['latency', 'throughput', 'streaming', 'scaling', 'operators'];
+const PHASES = ['startup', 'latency', 'throughput', 'streaming', 'scaling', 'operators'];
 const BRIDGE_ALIASES: Record<string, BridgeName> = {
   this: 'this bridge',
   ours: 'this bridge',
@@ -132,6 +143,7 @@ function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
     repeatBudgetMs: quick ? 10_000 : 30_000,
     ownCapMs: quick ? 60_000 : 300_000,
     operatorRuns: quick ? 1 : 5,
+    startupRuns: quick ? 3 : 10,
     write: flag('no-write') === undefined,
   };
 }
@@ -331,7 +343,7 @@ interface StreamRun {
 }
 
 /** One streaming run through a fresh bridge process (so VmHWM is this run's peak). */
-async function streamOnce(name: BridgeName, server: MockServerHandle, workload: StreamWorkload, bytes: number, capMs: number, maxMessageBytes?: number): Promise<StreamRun> {
+async function streamOnce(name: BridgeName, server: MockServerHandle, workload: StreamWorkload, bytes: number, capMs: number, text: TextKind, maxMessageBytes?: number): Promise<StreamRun> {
   let bridge: BridgeProcess | undefined;
   let started: number | undefined;
   try {
@@ -341,7 +353,7 @@ async function streamOnce(name: BridgeName, server: MockServerHandle, workload: 
     const idleRss = bridge.memory()?.rss;
     const cpu0 = bridge.cpuMs();
     started = Date.now();
-    const result = await streamBridge(bridge, workload, bytes, capMs);
+    const result = await streamBridge(bridge, workload, bytes, capMs, text);
     const cpu1 = bridge.cpuMs();
     return { result, hwm: bridge.memory()?.hwm, idleRss, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuMs: cpu1 - cpu0 } : {}) };
   } catch (err) {
@@ -355,26 +367,29 @@ async function streamOnce(name: BridgeName, server: MockServerHandle, workload: 
 }
 
 async function streamingPhase(s: Settings, server: MockServerHandle, results: BenchResults): Promise<void> {
-  log(`streaming: one ${s.messageBytes / MiB} MiB message and ${s.eventsBytes / MiB} MiB of events, ${s.streamRounds} round(s)`);
+  log(`streaming: one ${s.messageBytes / MiB} MiB message and ${s.eventsBytes / MiB} MiB of events, ASCII and mixed UTF-8, ${s.streamRounds} round(s)`);
   const targets: TargetName[] = ['direct', ...s.bridges];
-  const workloads: Array<{ workload: StreamWorkload; bytes: number }> = [
-    { workload: 'message', bytes: s.messageBytes },
-    { workload: 'events', bytes: s.eventsBytes },
+  const workloads: Array<{ workload: StreamWorkload; bytes: number; text: TextKind }> = [
+    { workload: 'message', bytes: s.messageBytes, text: 'ascii' },
+    { workload: 'events', bytes: s.eventsBytes, text: 'ascii' },
+    { workload: 'message', bytes: s.messageBytes, text: 'mixed' },
+    { workload: 'events', bytes: s.eventsBytes, text: 'mixed' },
   ];
+  const keyOf = (target: TargetName, workload: StreamWorkload, text: TextKind) => `${target}/${workload}${text === 'mixed' ? '/mixed' : ''}`;
   const runs = new Map<string, StreamRun[]>();
   const skip = new Set<string>();
   const slow = new Set<string>();
   for (let round = 0; round < s.streamRounds; round++) {
-    for (const { workload, bytes } of workloads) {
+    for (const { workload, bytes, text } of workloads) {
       for (const target of rotate(targets, round)) {
-        const key = `${target}/${workload}`;
+        const key = keyOf(target, workload, text);
         if (skip.has(key)) continue;
         let run: StreamRun;
         if (target === 'direct') {
           const direct = new DirectClient(server.url, 1);
           try {
             await direct.initialize();
-            run = { result: await streamDirect(direct, workload, bytes) };
+            run = { result: await streamDirect(direct, workload, bytes, text) };
           } catch (err) {
             run = { error: (err as Error).message };
           } finally {
@@ -382,7 +397,7 @@ async function streamingPhase(s: Settings, server: MockServerHandle, results: Be
           }
         } else {
           const cap = target === 'this bridge' ? s.ownCapMs : s.peerCapMs;
-          run = await streamOnce(target, server, workload, bytes, cap);
+          run = await streamOnce(target, server, workload, bytes, cap, text);
           // A peer that did not finish once is not run again: it would only burn the cap again.
           // Nor is a run that took longer than the repeat budget (the time limit of a full run).
           if (run.timedOut) skip.add(key);
@@ -401,16 +416,16 @@ async function streamingPhase(s: Settings, server: MockServerHandle, results: Be
     }
   }
   const rows: StreamRow[] = [];
-  for (const { workload, bytes } of workloads) {
+  for (const { workload, bytes, text } of workloads) {
     for (const target of targets) {
-      const rs = runs.get(`${target}/${workload}`) ?? [];
+      const rs = runs.get(keyOf(target, workload, text)) ?? [];
       const ok = rs.filter((r) => r.result);
       const mbpsRuns = ok.map((r) => mbPerSecond(bytes, r.result!.ms));
       const hwms = rs.map((r) => r.hwm).filter((v): v is number => v !== undefined);
       const failed = rs.find((r) => !r.result);
       const expectedEvents = Math.max(1, Math.floor(bytes / (16 * 1024)));
       const forwarded = ok.length > 0 ? Math.min(...ok.map((r) => r.result!.forwardedEvents)) : undefined;
-      let note = failed ? `${rs.length > 1 ? `${rs.length - ok.length} of ${rs.length} runs failed: ` : ''}${failed.error}` : slow.has(`${target}/${workload}`)
+      let note = failed ? `${rs.length > 1 ? `${rs.length - ok.length} of ${rs.length} runs failed: ` : ''}${failed.error}` : slow.has(keyOf(target, workload, text))
           ? `1 run only (${Math.round(ok[0]!.result!.ms / 1000)} s; runs over ${s.repeatBudgetMs / 1000} s are not repeated)`
           : undefined;
       if (failed?.timedOut && failed.hwm) note += ` (peak RSS ${toMiB(failed.hwm)} MiB by then)`;
@@ -420,6 +435,7 @@ async function streamingPhase(s: Settings, server: MockServerHandle, results: Be
       rows.push({
         target,
         workload,
+        text,
         bytes,
         ...(mbpsRuns.length > 0 ? { mbps: round(median(mbpsRuns), 1) } : {}),
         runs: mbpsRuns.map((v) => round(v, 1)),
@@ -433,6 +449,19 @@ async function streamingPhase(s: Settings, server: MockServerHandle, results: Be
     }
   }
   results.streaming = { rounds: s.streamRounds, peerCapS: s.peerCapMs / 1000, rows };
+}
+
+/** Start-up: spawn to the first initialize answer, and RSS then and idle (bench/startup.ts). */
+async function startupPhase(s: Settings, server: MockServerHandle, results: BenchResults): Promise<void> {
+  log(`startup: ${s.startupRuns} spawns per bridge, one after the other`);
+  const rows: StartupRow[] = [];
+  for (const name of s.bridges) {
+    const row = await measureStartup(name, server.url, s.startupRuns);
+    rows.push(row);
+    await settleSockets(server, 0);
+    log(`  startup ${name}: ${row.startMs} ms to the initialize answer, RSS ${row.rssAtAnswerMiB} MiB then, ${row.idleRssMiB} MiB idle (${row.runs} runs)${row.note ? `; ${row.note}` : ''}`);
+  }
+  results.startup = { runs: s.startupRuns, rows };
 }
 
 async function scalingPhase(s: Settings, server: MockServerHandle, results: BenchResults): Promise<void> {
@@ -565,7 +594,7 @@ function checkTargets(s: Settings, r: BenchResults): TargetCheck[] {
   }
   if (r.streaming) {
     for (const row of r.streaming.rows.filter((x) => x.target === ours)) {
-      const what = row.workload === 'message' ? `one ${row.bytes / MiB} MiB message` : `${row.bytes / MiB} MiB of events`;
+      const what = streamLabel(row);
       checks.push({ target: `streaming ${what}`, goal: '≥ 300 MB/s', measured: row.mbps !== undefined ? `${row.mbps} MB/s` : (row.note ?? 'failed'), pass: (row.mbps ?? 0) >= 300 });
       const limit = row.workload === 'message' ? 2.5 * (row.bytes / MiB) + 60 : 100;
       checks.push({
@@ -574,6 +603,13 @@ function checkTargets(s: Settings, r: BenchResults): TargetCheck[] {
         measured: row.peakRssMiB !== undefined ? `${row.peakRssMiB} MiB` : '–',
         pass: row.peakRssMiB !== undefined && row.peakRssMiB <= limit,
       });
+    }
+  }
+  if (r.startup) {
+    const row = r.startup.rows.find((x) => x.target === ours);
+    if (row && row.runs > 0) {
+      checks.push({ target: 'idle RSS', goal: '≤ 45 MiB', measured: `${row.idleRssMiB} MiB (${row.rssAtAnswerMiB} MiB at the initialize answer)`, pass: row.idleRssMiB <= 45 });
+      checks.push({ target: 'spawn to first initialize answer', goal: '≤ 100 ms', measured: `${row.startMs} ms`, pass: row.startMs <= 100 });
     }
   }
   if (r.scaling) {
@@ -609,6 +645,8 @@ export async function runAll(argv: string[], env: NodeJS.ProcessEnv): Promise<Be
       messageMiB: s.messageBytes / MiB,
       eventsMiB: s.eventsBytes / MiB,
       eventBytes: 16 * 1024,
+      startupRuns: s.startupRuns,
+      thisBridgeScript: path.relative(ROOT, thisBridgeScript()),
       scalingMiB: s.scalingMiB,
       peerCapS: s.peerCapMs / 1000,
       repeatBudgetS: s.repeatBudgetMs / 1000,
@@ -626,6 +664,7 @@ export async function runAll(argv: string[], env: NodeJS.ProcessEnv): Promise<Be
   const server = await startMockServer();
   log(`mock server at ${server.url}; ${results.machine.cores} cores, Node ${results.machine.node}, mode ${results.mode}`);
   try {
+    if (s.phases.has('startup')) await startupPhase(s, server, results);
     if (s.phases.has('latency')) await latencyPhase(s, server, results);
     if (s.phases.has('throughput')) await throughputPhase(s, server, results);
     if (s.phases.has('streaming')) await streamingPhase(s, server, results);

@@ -4,7 +4,7 @@
  */
 import { BridgeProcess, withTimeout, type Line } from './bridge-process';
 import type { DirectClient } from './direct-client';
-import { WRITE_BYTES } from './mock-server';
+import { WRITE_BYTES, type TextKind } from './mock-server';
 import { elapsedMs } from './stats';
 
 export type ResponseKind = 'json' | 'sse';
@@ -106,25 +106,26 @@ export interface StreamResult {
   stdoutBytes: number;
 }
 
-function streamParams(workload: StreamWorkload, bytes: number, progressToken: string): Record<string, unknown> {
-  return workload === 'message' ? toolCall('big', { bytes }) : toolCall('events', { bytes, eventBytes: WRITE_BYTES }, { progressToken });
+function streamParams(workload: StreamWorkload, bytes: number, progressToken: string, text: TextKind): Record<string, unknown> {
+  const kind = text === 'mixed' ? { text } : {};
+  return workload === 'message' ? toolCall('big', { bytes, ...kind }) : toolCall('events', { bytes, eventBytes: WRITE_BYTES, ...kind }, { progressToken });
 }
 
-/** One big SSE answer (or a long run of SSE events) through a bridge. */
-export async function streamBridge(bridge: BridgeProcess, workload: StreamWorkload, bytes: number, capMs: number): Promise<StreamResult> {
+/** One big SSE answer (or a long run of SSE events) through a bridge; text 'mixed': see mock-server.ts. */
+export async function streamBridge(bridge: BridgeProcess, workload: StreamWorkload, bytes: number, capMs: number, text: TextKind = 'ascii'): Promise<StreamResult> {
   bridge.resetCounts();
   const stdout0 = bridge.splitter.bytes;
   const id = bridge.id();
   const t0 = process.hrtime.bigint();
-  const line = await withTimeout(bridge.request('tools/call', streamParams(workload, bytes, `bench-${id}`), id), capMs, `${bridge.name}: ${workload} of ${bytes} bytes`);
+  const line = await withTimeout(bridge.request('tools/call', streamParams(workload, bytes, `bench-${id}`, text), id), capMs, `${bridge.name}: ${workload} of ${bytes} bytes`);
   const ms = elapsedMs(t0, line.at);
   if (line.isError || line.kind !== 'response') throw new Error(`${bridge.name}: answered with ${line.message ? JSON.stringify(line.message).slice(0, 300) : line.head}`);
   return { ms, forwardedEvents: bridge.notifications, answerBytes: line.bytes, stdoutBytes: bridge.splitter.bytes - stdout0 };
 }
 
-export async function streamDirect(client: DirectClient, workload: StreamWorkload, bytes: number): Promise<StreamResult> {
+export async function streamDirect(client: DirectClient, workload: StreamWorkload, bytes: number, text: TextKind = 'ascii'): Promise<StreamResult> {
   const t0 = process.hrtime.bigint();
-  const answer = await client.request('tools/call', streamParams(workload, bytes, 'direct'));
+  const answer = await client.request('tools/call', streamParams(workload, bytes, 'direct', text));
   const ms = elapsedMs(t0);
   if (answer.status !== 200) throw new Error(`direct ${workload}: HTTP ${answer.status}`);
   return { ms, forwardedEvents: 0, answerBytes: 0, stdoutBytes: answer.bytes };
