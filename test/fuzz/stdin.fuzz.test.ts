@@ -184,7 +184,9 @@ function model(line: Uint8Array): Expectation[] {
 
 /** One JSON value that is not an array, written as `trimmed`. */
 function modelMessage(value: unknown, trimmed: string): Expectation {
-  if (isObject(value) && value.jsonrpc === '2.0') {
+  // JSON-RPC 2.0 §4.2: params, when present, is structured (an object or an array); null reads as absent.
+  const unstructured = isObject(value) && 'params' in value && value.params !== null && typeof value.params !== 'object';
+  if (isObject(value) && value.jsonrpc === '2.0' && !(typeof value.method === 'string' && unstructured)) {
     if (typeof value.method === 'string' && isId(value.id)) return { kind: 'request', text: trimmed, id: value.id };
     if (typeof value.method === 'string' && !('id' in value)) return { kind: 'oneway', text: trimmed };
     const responseId = isId(value.id) || value.id === null;
@@ -239,64 +241,18 @@ describe('stdin fuzzing through the CLI', () => {
 
   test(`${RUNS} batches of random lines: one error per invalid line, nothing forwarded for it, valid requests answered`, async () => {
     let totals = { lines: 0, errors: 0, requests: 0, oneway: 0, blank: 0, bytes: 0 };
+    let current: Promise<void> | undefined;
     await fc.assert(
-      fc.asyncProperty(fc.array(spec, { minLength: 30, maxLength: 50 }), async (specs) => {
-        if (!session) session = await open();
-        const s = session;
-        let ok = false;
-        try {
-          const lines = specs.map((sp) => expand(sp, `fuzz-${++counter}`));
-          const expectations = lines.flatMap(model);
-          const errors = expectations.flatMap((e) => (e.kind === 'error' ? [{ code: e.code, id: e.id }] : []));
-          const requests = expectations.flatMap((e) => (e.kind === 'request' ? [e] : []));
-          const forwarded = expectations.flatMap((e) => (e.kind === 'request' || e.kind === 'oneway' ? [e.text] : []));
-
-          s.lineMark = s.bridge.lines.length;
-          s.postMark = s.server.requests.length;
-          for (const line of lines) await s.bridge.write(concat([line, Uint8Array.of(0x0a)]));
-
-          const wantLines = errors.length + requests.length;
-          await waitFor(
-            () => s.bridge.lines.length - s.lineMark >= wantLines && s.server.requests.length - s.postMark >= forwarded.length,
-            `${wantLines} stdout lines and ${forwarded.length} POSTs`,
-            60_000,
-          );
-          const out = s.bridge.lines.slice(s.lineMark).map((l) => JSON.parse(l));
-          // Error lines: one per invalid line, in stdin order.
-          expect(out.filter((m) => 'error' in m).map((m) => ({ code: m.error.code, id: m.id }))).toEqual(errors);
-          // Answers: one per valid request, the server's own.
-          const answers = out.filter((m) => !('error' in m));
-          expect(answers.map((m) => m.id).sort()).toEqual(requests.map((r) => r.id).sort());
-          for (const a of answers) expect(a).toEqual({ jsonrpc: '2.0', id: a.id, result: { ok: true } });
-          // The server saw exactly the valid messages' texts, nothing for the invalid lines.
-          const posts = s.server.requests.slice(s.postMark);
-          expect(posts.every((p) => p.method === 'POST')).toBe(true);
-          expect(posts.map((p) => p.body).sort()).toEqual(forwarded.slice().sort());
-
-          totals = {
-            lines: totals.lines + lines.length,
-            errors: totals.errors + errors.length,
-            requests: totals.requests + requests.length,
-            oneway: totals.oneway + forwarded.length - requests.length,
-            blank: totals.blank + expectations.filter((e) => e.kind === 'none').length,
-            bytes: totals.bytes + lines.reduce((n, l) => n + l.length + 1, 0),
-          };
-          ok = true;
-        } finally {
-          if (!ok) {
-            // A failed run leaves the process in an unknown state: shrinking starts from a fresh one.
-            retired.push(s);
-            s.bridge.kill();
-            session = undefined;
-          }
-        }
-      }),
-      { numRuns: RUNS, endOnFailure: false, interruptAfterTimeLimit: 150_000 },
+      fc.asyncProperty(fc.array(spec, { minLength: 30, maxLength: 50 }), (specs) => (current = runBatch(specs))),
+      { numRuns: RUNS, endOnFailure: false, interruptAfterTimeLimit: 150_000, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED), path: process.env.FUZZ_PATH } : {}) },
     );
+    // fast-check's time limit stops waiting for a run, not the run itself: let the last one end
+    // before checking what the process writes after stdin closes.
+    await current?.catch(() => undefined);
     console.log(`stdin fuzz: ${JSON.stringify(totals)}`);
 
     // The last process: stdin closed, no extra line, exit 0, no stack trace.
-    const s = session!;
+    const s = session ?? (session = await open());
     const linesBefore = s.bridge.lines.length;
     const postsBefore = s.server.requests.length;
     s.bridge.end();
@@ -304,5 +260,58 @@ describe('stdin fuzzing through the CLI', () => {
     expect(s.bridge.lines.slice(linesBefore)).toEqual([]);
     expect(s.server.requests.length).toBe(postsBefore);
     expect(stackFrames(s.bridge.stderr())).toEqual([]);
+
+    /** One batch of random lines written to the running bridge, checked against the model. */
+    async function runBatch(specs: Spec[]): Promise<void> {
+      if (!session) session = await open();
+      const s = session;
+      let ok = false;
+      try {
+        const lines = specs.map((sp) => expand(sp, `fuzz-${++counter}`));
+        const expectations = lines.flatMap(model);
+        const errors = expectations.flatMap((e) => (e.kind === 'error' ? [{ code: e.code, id: e.id }] : []));
+        const requests = expectations.flatMap((e) => (e.kind === 'request' ? [e] : []));
+        const forwarded = expectations.flatMap((e) => (e.kind === 'request' || e.kind === 'oneway' ? [e.text] : []));
+
+        s.lineMark = s.bridge.lines.length;
+        s.postMark = s.server.requests.length;
+        for (const line of lines) await s.bridge.write(concat([line, Uint8Array.of(0x0a)]));
+
+        const wantLines = errors.length + requests.length;
+        await waitFor(
+          () => s.bridge.lines.length - s.lineMark >= wantLines && s.server.requests.length - s.postMark >= forwarded.length,
+          `${wantLines} stdout lines and ${forwarded.length} POSTs`,
+          60_000,
+        );
+        const out = s.bridge.lines.slice(s.lineMark).map((l) => JSON.parse(l));
+        // Error lines: one per invalid line, in stdin order.
+        expect(out.filter((m) => 'error' in m).map((m) => ({ code: m.error.code, id: m.id }))).toEqual(errors);
+        // Answers: one per valid request, the server's own.
+        const answers = out.filter((m) => !('error' in m));
+        expect(answers.map((m) => m.id).sort()).toEqual(requests.map((r) => r.id).sort());
+        for (const a of answers) expect(a).toEqual({ jsonrpc: '2.0', id: a.id, result: { ok: true } });
+        // The server saw exactly the valid messages' texts, nothing for the invalid lines.
+        const posts = s.server.requests.slice(s.postMark);
+        expect(posts.every((p) => p.method === 'POST')).toBe(true);
+        expect(posts.map((p) => p.body).sort()).toEqual(forwarded.slice().sort());
+
+        totals = {
+          lines: totals.lines + lines.length,
+          errors: totals.errors + errors.length,
+          requests: totals.requests + requests.length,
+          oneway: totals.oneway + forwarded.length - requests.length,
+          blank: totals.blank + expectations.filter((e) => e.kind === 'none').length,
+          bytes: totals.bytes + lines.reduce((n, l) => n + l.length + 1, 0),
+        };
+        ok = true;
+      } finally {
+        if (!ok) {
+          // A failed run leaves the process in an unknown state: shrinking starts from a fresh one.
+          retired.push(s);
+          s.bridge.kill();
+          session = undefined;
+        }
+      }
+    }
   }, 240_000);
 });
