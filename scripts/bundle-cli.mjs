@@ -21,7 +21,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outfile = join(root, 'dist', 'cli.bundle.js');
+const outArg = process.argv.find((a) => a.startsWith('--outfile='));
+const outfile = outArg ? outArg.slice('--outfile='.length) : join(root, 'dist', 'cli.bundle.js');
 
 /**
  * Modules replaced by a shim that loads the real one on first use, for the importers matched by
@@ -162,7 +163,10 @@ const result = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   minifyIdentifiers: false,
-  keepNames: true,
+  // Identifiers are not minified, so functions keep their source names without esbuild's
+  // keepNames (which wraps every function expression in a __name() call, per-request closures
+  // included). A name esbuild changes to avoid a clash between modules gets a numeric suffix.
+  keepNames: false,
   // dist/cli.bundle.js.map, for `node --enable-source-maps` runs from the work tree: not linked
   // from the bundle nor packed (it points into node_modules/, which a package does not ship; the
   // kept names make stack traces readable without it, and dist/src/cli.js has maps of its own).
@@ -185,5 +189,5 @@ if (analyze) {
   const { analyzeMetafile } = await import('esbuild');
   process.stdout.write(await analyzeMetafile(result.metafile, { verbose: false }));
 }
-const bytes = result.metafile.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith('cli.bundle.js'))].bytes;
-process.stdout.write(`bundle-cli: dist/cli.bundle.js written (${(bytes / 1024).toFixed(0)} KiB)\n`);
+const bytes = Object.entries(result.metafile.outputs).find(([name]) => name.endsWith('.js'))[1].bytes;
+process.stdout.write(`bundle-cli: ${outfile.startsWith(root) ? outfile.slice(root.length + 1) : outfile} written (${(bytes / 1024).toFixed(0)} KiB)\n`);
