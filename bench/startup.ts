@@ -9,6 +9,7 @@
  */
 import { BridgeProcess, BRIDGES, type BridgeName, withTimeout } from './bridge-process';
 import { startMockServer } from './mock-server';
+import type { StartupRow } from './report';
 import { elapsedMs, MiB, median, round, sleep } from './stats';
 
 export interface StartupRun {
@@ -19,17 +20,6 @@ export interface StartupRun {
   idleRss: number;
 }
 
-export interface StartupSummary {
-  target: BridgeName;
-  runs: number;
-  /** Medians. */
-  startMs: number;
-  rssAtAnswerMiB: number;
-  idleRssMiB: number;
-  startMsRuns: number[];
-  idleRssMiBRuns: number[];
-  note?: string;
-}
 
 const INITIALIZE = { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'mcp-rx-bridge-bench', version: '1.0.0' } };
 
@@ -53,7 +43,7 @@ export async function startupOnce(name: BridgeName, url: string, extra: { script
 }
 
 /** `runs` spawns of `name`, one after the other; medians. */
-export async function measureStartup(name: BridgeName, url: string, runs: number, extra: { script?: string } = {}): Promise<StartupSummary> {
+export async function measureStartup(name: BridgeName, url: string, runs: number, extra: { script?: string } = {}): Promise<StartupRow> {
   const all: StartupRun[] = [];
   let note: string | undefined;
   for (let i = 0; i < runs; i++) {
