@@ -20,7 +20,6 @@ export interface StartupRun {
   idleRss: number;
 }
 
-
 const INITIALIZE = { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'mcp-rx-bridge-bench', version: '1.0.0' } };
 
 /** One spawn of `name` against `url`, measured. */
