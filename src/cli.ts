@@ -8,7 +8,7 @@ import { InvalidHeaderError } from './config/header-values';
 import { InvalidServerUrlError } from './config/server-url';
 import { USAGE } from './config/usage';
 import type { DemoServer } from './demo/demo-server';
-import { HttpTransport } from './http/http-transport';
+import { HttpTransport, PROXY_VARIABLES } from './http/http-transport';
 import { fileSink } from './log/file-sink';
 import { Logger } from './log/logger';
 import { createConnection } from './session/create-connection';
@@ -136,8 +136,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   logger.info(`done: ${writer.lines} line(s) written`);
   return 0;
 }
-
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
 
 /** A password in the URL (user:password@host) is a secret too, raw and percent-decoded. */
 function urlSecrets(url: string | undefined): string[] {

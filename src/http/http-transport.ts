@@ -7,7 +7,8 @@ import { NodeResponseBody } from './node-body';
 import { nodeHttpAdapter } from './node-http-adapter';
 import { followRedirects } from './redirects';
 
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+/** The environment variables axios reads a proxy from (their URL's password is a secret too). */
+export const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
 
 function hasProxyEnv(env: NodeJS.ProcessEnv): boolean {
   return PROXY_VARIABLES.some((name) => (env[name] ?? '') !== '');
