@@ -10,6 +10,15 @@ export const META = {
   serverInfo: 'io.modelcontextprotocol/serverInfo',
 } as const;
 
+/**
+ * A JSON-RPC error code from the range the MCP specification reserves for itself (-32020 to
+ * -32099: HeaderMismatch, MissingRequiredClientCapability, UnsupportedProtocolVersion, ...): only
+ * a modern (2026-07-28 or later) server answers with one.
+ */
+export function isSpecErrorCode(code: number): boolean {
+  return code <= -32020 && code >= -32099;
+}
+
 /** The first revision that carries its version per request instead of an `initialize` handshake. */
 export const FIRST_MODERN_VERSION = '2026-07-28';
 

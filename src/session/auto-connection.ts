@@ -2,6 +2,7 @@ import { Observable, catchError, defer, from, merge, switchMap, tap, throwError 
 import type { ClassifiedMessage } from '../../operators';
 import type { Logger } from '../log/logger';
 import { HttpStatusError } from '../core/errors';
+import { isSpecErrorCode } from '../protocol/meta';
 import type { McpConnection } from '../core/connection';
 
 /** Statuses of an initialize POST that mean "no Streamable HTTP here" (MCP backwards compatibility). */
@@ -17,7 +18,7 @@ const FALLBACK_STATUSES = new Set([400, 404, 405]);
 function isModernError(err: HttpStatusError): boolean {
   const code = err.jsonRpcError?.code;
   if (code === undefined) return false;
-  return (code <= -32020 && code >= -32099) || (err.status === 404 && code === -32601);
+  return isSpecErrorCode(code) || (err.status === 404 && code === -32601);
 }
 
 /**

@@ -4,7 +4,7 @@ import { isAnswerTo } from '../core/answers';
 import type { McpConnection } from '../core/connection';
 import { HttpStatusError } from '../core/errors';
 import type { Logger } from '../log/logger';
-import { isModernMessage, isModernVersion } from '../protocol/meta';
+import { isModernMessage, isModernVersion, isSpecErrorCode } from '../protocol/meta';
 
 /** `--protocol`: translate between MCP revisions when host and server share none (auto), or never. */
 export type ProtocolMode = 'auto' | 'passthrough';
@@ -136,5 +136,5 @@ function isLegacyRefusal(err: HttpStatusError): boolean {
   if (err.status !== 400 && err.status !== 404 && err.status !== 405) return false;
   const code = err.jsonRpcError?.code;
   if (code === undefined) return true;
-  return !((code <= -32020 && code >= -32099) || code === -32601 || code === -32602);
+  return !(isSpecErrorCode(code) || code === -32601 || code === -32602);
 }
