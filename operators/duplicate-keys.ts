@@ -15,7 +15,12 @@ const PRECHECK_MAX_CHARS = 64 * 1024;
 export function duplicateRoutingKeys(text: string, bytes?: Uint8Array | readonly Uint8Array[]): readonly string[] {
   if (text.length <= PRECHECK_MAX_CHARS && !mayRepeatAKey(text)) return [];
   const scan = scanJsonRpc(bytes ?? new TextEncoder().encode(text));
-  return scan.ok ? scan.duplicateKeys.filter((key) => ROUTING_KEYS.includes(`"${key}"`)) : [];
+  return scan.ok ? routingDuplicates(scan.duplicateKeys) : [];
+}
+
+/** Of a scan's duplicate top-level keys, those that decide what the message means. */
+export function routingDuplicates(duplicateKeys: readonly string[]): readonly string[] {
+  return duplicateKeys.filter((key) => ROUTING_KEYS.includes(`"${key}"`));
 }
 
 function mayRepeatAKey(text: string): boolean {

@@ -19,7 +19,7 @@ export { batchMembers, membersOf } from './batch-members';
 export { scanJsonRpc, JsonRpcScanner } from './json-scanner';
 export type { JsonRpcScan, JsonScanResult, JsonScanError, ScannedValue, JsonScanOptions, JsonKind } from './json-scan-result';
 export { scanJsonRpcMessages, type ScannedMessage } from './scan-json-rpc-messages';
-export { duplicateRoutingKeys } from './duplicate-keys';
+export { duplicateRoutingKeys, routingDuplicates } from './duplicate-keys';
 export { idTextOf } from './id-text';
 export * from './errors';
 export { utf8Length, exceedsUtf8 } from './utf8-length';

@@ -15,7 +15,7 @@ import {
 import { UpstreamProtocolError } from '../core/errors';
 import type { BackpressureGate, ReleaseMode } from '../core/backpressure';
 import type { HttpResponse, ResponseBody } from './http-types';
-import { SCAN_FROM_BYTES, scannedAnswer } from './scanned-message';
+import { duplicateKeysError, SCAN_FROM_BYTES, scannedAnswer } from './scanned-message';
 
 /** How a response body carries messages. */
 export type BodyFormat = 'none' | 'sse' | 'json' | 'ndjson';
@@ -125,9 +125,7 @@ function classified(value: unknown, text: string, bytes?: readonly Uint8Array[])
     throw new UpstreamProtocolError(`the server sent JSON that is not a JSON-RPC 2.0 message`, snippet(text));
   }
   const duplicates = duplicateRoutingKeys(text, bytes);
-  if (duplicates.length > 0) {
-    throw new UpstreamProtocolError(`the server sent a message with duplicate keys (${duplicates.join(', ')}): its meaning depends on the parser`, snippet(text));
-  }
+  if (duplicates.length > 0) throw duplicateKeysError(duplicates, snippet(text));
   return message;
 }
 

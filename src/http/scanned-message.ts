@@ -1,4 +1,4 @@
-import { scanJsonRpc, type ClassifiedMessage, type JsonRpcId, type JsonRpcResponse } from '../../operators';
+import { routingDuplicates, scanJsonRpc, type ClassifiedMessage, type JsonRpcId, type JsonRpcResponse } from '../../operators';
 import { UpstreamProtocolError } from '../core/errors';
 import type { ResponseBody } from './http-types';
 
@@ -30,10 +30,8 @@ export function scannedAnswer(segments: readonly Uint8Array[], size: number, bod
   if (scan.error !== undefined || scan.method !== undefined || scan.id === undefined) return undefined;
   const id = scan.id.value;
   if (!(typeof id === 'string' || typeof id === 'number' || id === null)) return undefined;
-  const duplicates = scan.duplicateKeys.filter((key) => ['id', 'jsonrpc', 'result', 'error', 'method', 'params'].includes(key));
-  if (duplicates.length > 0) {
-    throw new UpstreamProtocolError(`the server sent a message with duplicate keys (${duplicates.join(', ')}): its meaning depends on the parser`, headOf(segments, body));
-  }
+  const duplicates = routingDuplicates(scan.duplicateKeys);
+  if (duplicates.length > 0) throw duplicateKeysError(duplicates, headOf(segments, body));
   return lazyAnswer(id as JsonRpcId | null, segments, size, body);
 }
 
@@ -51,6 +49,11 @@ function lazyAnswer(id: JsonRpcId | null, raw: readonly Uint8Array[], size: numb
       return (message ??= JSON.parse(this.text) as JsonRpcResponse);
     },
   };
+}
+
+/** A server message whose meaning depends on which of its duplicate keys a parser keeps. */
+export function duplicateKeysError(duplicates: readonly string[], snippet: string): UpstreamProtocolError {
+  return new UpstreamProtocolError(`the server sent a message with duplicate keys (${duplicates.join(', ')}): its meaning depends on the parser`, snippet);
 }
 
 /** The first KiB of a message, for an error's snippet. */
