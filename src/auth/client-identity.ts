@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger';
 import { insecureAllowed, OAuthError } from './discovery';
-import type { OAuthConfig } from './oauth-config';
+import type { OAuthConfig, StaticClientInfo } from './oauth-config';
 import type { OAuthFetch } from './oauth-fetch';
 import { oauthLib, type OAuth } from './oauth-lib';
 import type { OAuthStore } from './oauth-store';
@@ -35,11 +35,7 @@ const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
  */
 export async function clientIdentity(ctx: IdentityContext): Promise<ClientIdentity> {
   const { config, as } = ctx;
-  if (config.staticClientInfo) {
-    const info = config.staticClientInfo;
-    const method = info.token_endpoint_auth_method ?? chooseAuthMethod(as, info.client_secret !== undefined, ctx.privateKey !== undefined);
-    return { client: { ...info, token_endpoint_auth_method: method }, auth: clientAuth(method, info.client_secret, ctx.privateKey), source: 'pre-registered' };
-  }
+  if (config.staticClientInfo) return preRegistered(config.staticClientInfo, as, ctx.privateKey);
   if (config.clientMetadataUrl && as.client_id_metadata_document_supported === true) {
     const method = ctx.privateKey ? 'private_key_jwt' : 'none';
     return { client: { client_id: config.clientMetadataUrl, token_endpoint_auth_method: method }, auth: clientAuth(method, undefined, ctx.privateKey), source: 'metadata document' };
@@ -52,6 +48,15 @@ export async function clientIdentity(ctx: IdentityContext): Promise<ClientIdenti
     );
   }
   return fromRegistration(await register(ctx), ctx, 'dynamic registration');
+}
+
+/**
+ * A pre-registered client (--static-oauth-client-info, --idp-client-info): its own
+ * token_endpoint_auth_method, else the one the server supports for the credentials at hand.
+ */
+export function preRegistered(info: StaticClientInfo, as: OAuth.AuthorizationServer, privateKey?: OAuth.PrivateKey): ClientIdentity {
+  const method = info.token_endpoint_auth_method ?? chooseAuthMethod(as, info.client_secret !== undefined, privateKey !== undefined);
+  return { client: { ...info, token_endpoint_auth_method: method }, auth: clientAuth(method, info.client_secret, privateKey), source: 'pre-registered' };
 }
 
 /** The identity of a stored record (refresh after a restart), or undefined when it is gone. */

@@ -1,6 +1,6 @@
-import { exec } from 'node:child_process';
 import type { Logger } from '../log/logger';
 import type { AuthProvider } from './auth-provider';
+import { runTokenCommand } from './token-command';
 
 /**
  * --auth-command: a command whose stdout is the token (a company CLI that mints JWTs, a secret
@@ -48,25 +48,11 @@ export class CommandProvider implements AuthProvider {
     return this.busy;
   }
 
-  private run(): Promise<boolean> {
-    return new Promise((resolve) => {
-      const child = exec(this.command, { timeout: this.timeoutMs, maxBuffer: 64 * 1024, windowsHide: true }, (err, stdout) => {
-        const out = String(stdout).trim();
-        if (out !== '') this.logger.addSecret(out);
-        if (err) {
-          this.logger.error(`--auth-command failed (${err.killed ? 'timed out' : `exit status ${String(err.code)}`})`);
-          return resolve(false);
-        }
-        if (out === '' || /[\r\n]/.test(out)) {
-          this.logger.error('--auth-command printed no token (expected one line on stdout)');
-          return resolve(false);
-        }
-        this.value = /^[A-Za-z][\w-]*\s+\S/.test(out) ? out : `Bearer ${out}`;
-        this.logger.info('--auth-command gave a new token');
-        resolve(true);
-      });
-      child.stderr?.pipe(process.stderr, { end: false });
-      child.stdin?.end();
-    });
+  private async run(): Promise<boolean> {
+    const out = await runTokenCommand(this.command, this.timeoutMs, this.logger, '--auth-command');
+    if (out === undefined) return false;
+    this.value = /^[A-Za-z][\w-]*\s+\S/.test(out) ? out : `Bearer ${out}`;
+    this.logger.info('--auth-command gave a new token');
+    return true;
   }
 }

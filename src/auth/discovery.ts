@@ -88,7 +88,12 @@ export function metadataUrls(issuer: string): string[] {
   ];
 }
 
-async function serverMetadata(issuer: string, fetch: OAuthFetch, logger: Logger, legacy = false): Promise<OAuth.AuthorizationServer | undefined> {
+/**
+ * An authorization server's metadata (RFC 8414, then OpenID discovery), its `issuer` identical to
+ * the one asked for; undefined when no candidate URL serves one. Also finds the enterprise IdP of
+ * cross-app access from --idp-issuer.
+ */
+export async function serverMetadata(issuer: string, fetch: OAuthFetch, logger: Logger, legacy = false): Promise<OAuth.AuthorizationServer | undefined> {
   const oauth = oauthLib();
   for (const candidate of metadataUrls(issuer)) {
     const res = await fetch(candidate, { method: 'GET', headers: { accept: 'application/json' } }).catch((err: Error) => {

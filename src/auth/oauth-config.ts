@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import envPaths from 'env-paths';
+import { isLoopback } from './resource-url';
 
 /** How the bridge obtains the Authorization header (see the README's "OAuth sign-in"). */
 export interface OAuthConfig {
@@ -10,7 +11,9 @@ export interface OAuthConfig {
    * on: an OAuth flag was given: any 401 starts sign-in (replacing a static --auth).
    */
   mode: 'off' | 'auto' | 'on';
-  grant: 'authorization_code' | 'device_code' | 'client_credentials';
+  grant: 'authorization_code' | 'device_code' | 'client_credentials' | 'cross_app_access';
+  /** The enterprise identity provider's side of cross-app access (grant 'cross_app_access'). */
+  crossAppAccess?: CrossAppAccessConfig;
   /** Pre-registered client: client_id, optional client_secret and token_endpoint_auth_method. */
   staticClientInfo?: StaticClientInfo;
   /** Extra client metadata for dynamic registration (client_name, scope, ...). */
@@ -32,6 +35,22 @@ export interface OAuthConfig {
   logout: boolean;
   /** Longest wait for the user (browser, device code), an --auth-command, or another process's sign-in. */
   authTimeoutMs: number;
+}
+
+/**
+ * Cross-app access (SEP-990, the MCP Enterprise-Managed Authorization extension): the user's ID
+ * token from the enterprise identity provider (IdP) is exchanged there for an identity assertion
+ * grant (ID-JAG, RFC 8693), which the MCP server's authorization server takes as a JWT bearer
+ * grant (RFC 7523). No browser: the enterprise SSO already happened.
+ */
+export interface CrossAppAccessConfig {
+  /** Where the ID token comes from; a file and a command are read again at every exchange. */
+  idToken: { from: 'value'; value: string } | { from: 'file'; path: string } | { from: 'command'; command: string };
+  /** The IdP's issuer (its token endpoint discovered, RFC 8414 / OpenID), or its token endpoint. */
+  issuer?: string;
+  tokenEndpoint?: string;
+  /** The bridge's client at the IdP: client_id, optional client_secret and token_endpoint_auth_method. */
+  client: StaticClientInfo;
 }
 
 export interface StaticClientInfo {
@@ -56,6 +75,11 @@ export const OAUTH_OPTIONS = {
   'auth-command': { type: 'string' },
   'oauth-logout': { type: 'boolean' },
   'auth-timeout': { type: 'string' },
+  'idp-id-token': { type: 'string' },
+  'idp-id-token-command': { type: 'string' },
+  'idp-issuer': { type: 'string' },
+  'idp-token-endpoint': { type: 'string' },
+  'idp-client-info': { type: 'string' },
 } as const;
 
 type Values = { [K in keyof typeof OAUTH_OPTIONS]?: (typeof OAUTH_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -77,6 +101,8 @@ export function buildOAuthConfig(v: Values, env: NodeJS.ProcessEnv, hasStaticAut
   if (authCommand !== undefined && hasStaticAuth) throw fail('--auth-command and --auth (MCP_AUTH) exclude each other');
   if (authCommand !== undefined && oauthFlags.length > 0) throw fail(`--auth-command replaces OAuth sign-in: drop --${oauthFlags[0]}`);
   if (v['device-code'] && v['client-credentials']) throw fail('--device-code and --client-credentials exclude each other');
+  const crossAppAccess = crossAppAccessConfig(v, env, fail);
+  if (crossAppAccess !== undefined && (v['device-code'] || v['client-credentials'])) throw fail(`cross-app access (--idp-*) and --${v['device-code'] ? 'device-code' : 'client-credentials'} exclude each other`);
 
   const staticClientInfo = v['static-oauth-client-info'] === undefined ? undefined : (jsonArg('--static-oauth-client-info', v['static-oauth-client-info'], fail) as StaticClientInfo);
   if (staticClientInfo !== undefined && typeof staticClientInfo.client_id !== 'string') throw fail('--static-oauth-client-info needs a "client_id"');
@@ -86,6 +112,11 @@ export function buildOAuthConfig(v: Values, env: NodeJS.ProcessEnv, hasStaticAut
   }
   if (v['client-credentials'] && staticClientInfo?.client_secret === undefined && v['oauth-private-key'] === undefined) {
     throw fail('--client-credentials needs a client_secret in --static-oauth-client-info, or --oauth-private-key');
+  }
+  // SEP-990: the ID-JAG names the client it was issued to, so the client at the MCP server's
+  // authorization server is pre-registered (and confidential).
+  if (crossAppAccess !== undefined && staticClientInfo === undefined) {
+    throw fail('cross-app access needs --static-oauth-client-info with the client_id (and client_secret) registered at the MCP server\'s authorization server');
   }
   const clientMetadataUrl = v['client-metadata-url'];
   if (clientMetadataUrl !== undefined) {
@@ -116,7 +147,8 @@ export function buildOAuthConfig(v: Values, env: NodeJS.ProcessEnv, hasStaticAut
 
   return {
     mode: authCommand !== undefined ? 'off' : oauthFlags.length > 0 ? 'on' : hasStaticAuth ? 'off' : 'auto',
-    grant: v['device-code'] ? 'device_code' : v['client-credentials'] ? 'client_credentials' : 'authorization_code',
+    grant: crossAppAccess ? 'cross_app_access' : v['device-code'] ? 'device_code' : v['client-credentials'] ? 'client_credentials' : 'authorization_code',
+    crossAppAccess,
     staticClientInfo,
     staticClientMetadata,
     clientMetadataUrl,
@@ -129,6 +161,46 @@ export function buildOAuthConfig(v: Values, env: NodeJS.ProcessEnv, hasStaticAut
     logout: v['oauth-logout'] === true,
     authTimeoutMs: Math.round(authTimeoutS * 1000),
   };
+}
+
+/**
+ * The --idp-* flags: undefined when none is given. The ID token comes from --idp-id-token (the
+ * value, or @file read again at every exchange: a file a login helper rewrites stays current),
+ * --idp-id-token-command (run at every exchange), or MCP_IDP_ID_TOKEN (keeps it out of `ps`).
+ */
+function crossAppAccessConfig(v: Values, env: NodeJS.ProcessEnv, fail: (message: string) => Error): CrossAppAccessConfig | undefined {
+  const given = (['idp-id-token', 'idp-id-token-command', 'idp-issuer', 'idp-token-endpoint', 'idp-client-info'] as const).filter((k) => v[k] !== undefined);
+  if (given.length === 0) return undefined;
+  const token = v['idp-id-token'];
+  const command = v['idp-id-token-command'];
+  const fromEnv = nonEmpty(env.MCP_IDP_ID_TOKEN);
+  if (token !== undefined && command !== undefined) throw fail('--idp-id-token and --idp-id-token-command exclude each other');
+  const idToken: CrossAppAccessConfig['idToken'] | undefined =
+    command !== undefined ? { from: 'command', command }
+    : token?.startsWith('@') ? { from: 'file', path: token.slice(1) }
+    : token !== undefined ? { from: 'value', value: token }
+    : fromEnv !== undefined ? { from: 'value', value: fromEnv }
+    : undefined;
+  if (idToken === undefined) throw fail('cross-app access needs the ID token: --idp-id-token <token|@file>, --idp-id-token-command "<cmd>" or MCP_IDP_ID_TOKEN');
+  const issuer = v['idp-issuer'];
+  const tokenEndpoint = v['idp-token-endpoint'];
+  if ((issuer === undefined) === (tokenEndpoint === undefined)) throw fail('cross-app access needs exactly one of --idp-issuer <url> and --idp-token-endpoint <url>');
+  const where = issuer ?? tokenEndpoint!;
+  if (!secureUrl(where)) throw fail(`--${issuer !== undefined ? 'idp-issuer' : 'idp-token-endpoint'} must be an https URL (http only on loopback)`);
+  if (v['idp-client-info'] === undefined) throw fail('cross-app access needs --idp-client-info <json|@file> with the client_id registered at the identity provider');
+  const client = jsonArg('--idp-client-info', v['idp-client-info'], fail) as StaticClientInfo;
+  if (typeof client.client_id !== 'string') throw fail('--idp-client-info needs a "client_id"');
+  return { idToken, issuer, tokenEndpoint, client };
+}
+
+/** https, or http to a loopback host (tests, a local IdP): the ID token travels there. */
+function secureUrl(raw: string): boolean {
+  try {
+    const protocol = new URL(raw).protocol;
+    return protocol === 'https:' || (protocol === 'http:' && isLoopback(raw));
+  } catch {
+    return false;
+  }
 }
 
 /** `<json>` or `@file` (mcp-remote's convention). */
@@ -157,6 +229,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 /** The secrets in the configuration, for the logger's redaction list. */
 export function configSecrets(config: OAuthConfig): string[] {
-  const secret = config.staticClientInfo?.client_secret;
-  return typeof secret === 'string' ? [secret] : [];
+  const xaa = config.crossAppAccess;
+  const secrets = [config.staticClientInfo?.client_secret, xaa?.client.client_secret, xaa?.idToken.from === 'value' ? xaa.idToken.value : undefined];
+  return secrets.filter((s): s is string => typeof s === 'string' && s !== '');
 }

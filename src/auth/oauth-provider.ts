@@ -1,6 +1,7 @@
 import type { Logger } from '../log/logger';
 import type { AuthProvider } from './auth-provider';
 import { clientIdentity, describe, identityFor, type ClientIdentity } from './client-identity';
+import { crossAppAccessGrant } from './cross-app-access';
 import { discover, OAuthError, type Discovered } from './discovery';
 import { authorizationCodeGrant, clientCredentialsGrant, deviceCodeGrant, refreshGrant, type GrantContext } from './grants';
 import { loopbackPort, startLoopbackCallback } from './loopback-callback';
@@ -52,7 +53,7 @@ export class OAuthProvider implements AuthProvider {
   async authorization(): Promise<string | undefined> {
     await this.load();
     const r = this.record;
-    if (r?.accessToken && r.expiresAt !== undefined && r.expiresAt - Date.now() < REFRESH_AHEAD_MS && (r.refreshToken || this.o.config.grant === 'client_credentials') && !this.busy) {
+    if (r?.accessToken && r.expiresAt !== undefined && r.expiresAt - Date.now() < REFRESH_AHEAD_MS && (r.refreshToken || unattended(this.o.config)) && !this.busy) {
       const used = r.accessToken;
       await this.exclusive(this.header(), () => this.renew(used, undefined));
     }
@@ -208,8 +209,8 @@ export class OAuthProvider implements AuthProvider {
         return true;
       }
       const found = await discover(serverUrl, challenge, this.o.fetch, logger, config.resource);
-      const chosen = scope ?? initialScope({ configured: config.scope, challenge: challenge?.scope, resourceScopes: found.prm?.scopes_supported, serverScopes: found.as.scopes_supported, refreshable: config.grant !== 'client_credentials' });
-      logger.info(`OAuth: signing in at ${found.as.issuer} for ${found.resource} (${config.grant.replace('_', ' ')})`);
+      const chosen = scope ?? initialScope({ configured: config.scope, challenge: challenge?.scope, resourceScopes: found.prm?.scopes_supported, serverScopes: found.as.scopes_supported, refreshable: !unattended(config) });
+      logger.info(`OAuth: signing in at ${found.as.issuer} for ${found.resource} (${config.grant.replace(/_/g, ' ')})`);
       const tokens = await this.grant(found, chosen);
       await this.save({
         serverUrl,
@@ -248,7 +249,10 @@ export class OAuthProvider implements AuthProvider {
     const identity = await clientIdentity(this.identityContext(found.as));
     this.logClient(identity);
     const ctx: GrantContext = { ...base, identity };
-    const response = config.grant === 'device_code' ? await deviceCodeGrant(ctx) : await clientCredentialsGrant(ctx);
+    const response =
+      config.grant === 'device_code' ? await deviceCodeGrant(ctx)
+      : config.grant === 'cross_app_access' ? await crossAppAccessGrant(ctx, config.crossAppAccess!)
+      : await clientCredentialsGrant(ctx);
     return { response, clientId: identity.client.client_id };
   }
 
@@ -273,6 +277,14 @@ function tokenFields(tokens: OAuth.TokenEndpointResponse): Pick<ServerRecord, 'a
     expiresAt: typeof tokens.expires_in === 'number' ? Date.now() + tokens.expires_in * 1000 : undefined,
     tokenType: tokens.token_type,
   };
+}
+
+/**
+ * Grants that need nobody (client credentials, cross-app access): a token about to expire is
+ * obtained again ahead of time even without a refresh token, and offline_access is not asked for.
+ */
+function unattended(config: OAuthConfig): boolean {
+  return config.grant === 'client_credentials' || config.grant === 'cross_app_access';
 }
 
 function expiring(record: ServerRecord): boolean {

@@ -58,6 +58,10 @@ or whenever one of these flags is given; tokens are stored and refreshed):
   --oauth-scope <scopes>        scopes to request instead of the server's suggestion
   --resource <uri>              the RFC 8707 resource instead of the discovered one
   --auth-command "<cmd>"        run a command whose stdout is the token; again on 401 [MCP_AUTH_COMMAND]
+  --idp-id-token <token|@file>  cross-app access (SEP-990): your ID token from the enterprise IdP [MCP_IDP_ID_TOKEN]
+  --idp-id-token-command "<cmd>"  cross-app access: a command that prints the ID token
+  --idp-issuer <url>            cross-app access: the IdP (or --idp-token-endpoint <url>)
+  --idp-client-info <json|@file>  cross-app access: the client at the IdP {"client_id", "client_secret"?}
   --auth-timeout <s>            longest wait for sign-in or --auth-command (300)
   --oauth-logout                remove the stored tokens for --url and exit
   (BROWSER names the command that opens the sign-in page; the URL is printed on stderr too.)

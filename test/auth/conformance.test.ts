@@ -41,12 +41,6 @@ const SCENARIOS = [
   'auth/cross-app-access-complete-flow',
 ];
 
-/**
- * Not supported, on purpose (see the README): cross-app access (SEP-990) needs an enterprise
- * identity provider's ID token exchanged for an ID-JAG, a flow no flag of the bridge offers.
- */
-const UNSUPPORTED = new Set(['auth/cross-app-access-complete-flow']);
-
 const cleanups: Array<() => void> = [];
 afterAll(() => cleanups.forEach((c) => c()));
 
@@ -68,7 +62,7 @@ function runScenario(scenario: string, cwd: string): Promise<{ passed: boolean; 
   });
 }
 
-test('every client scenario of the conformance suite through the CLI (cross-app access excepted)', async () => {
+test('every client scenario of the conformance suite passes through the CLI', async () => {
   const cwd = tempDir('conformance-', cleanups);
   const results = new Map<string, { passed: boolean; output: string }>();
   // The timing-sensitive SSE scenario runs alone; the others three at a time.
@@ -81,8 +75,7 @@ test('every client scenario of the conformance suite through the CLI (cross-app 
   );
   const passed = SCENARIOS.filter((s) => results.get(s)!.passed);
   process.stderr.write(`conformance: ${passed.length}/${SCENARIOS.length} client scenarios pass through the bridge\n`);
-  const unexpected = SCENARIOS.filter((s) => !UNSUPPORTED.has(s) && !results.get(s)!.passed);
-  for (const s of unexpected) process.stderr.write(`--- ${s} ---\n${results.get(s)!.output.slice(-4000)}\n`);
-  expect(unexpected).toEqual([]);
-  expect(passed.length).toBe(SCENARIOS.length - UNSUPPORTED.size);
+  const failed = SCENARIOS.filter((s) => !results.get(s)!.passed);
+  for (const s of failed) process.stderr.write(`--- ${s} ---\n${results.get(s)!.output.slice(-4000)}\n`);
+  expect(failed).toEqual([]);
 });
