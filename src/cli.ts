@@ -2,6 +2,7 @@
 import { Subject } from 'rxjs';
 import { authorizeSend } from './auth/create-authorization';
 import { oauthLogout } from './auth/logout';
+import { fetchOverSend } from './auth/oauth-fetch';
 import { Bridge } from './bridge/bridge';
 import { ConfigError, loadConfig, type BridgeConfig } from './config/config';
 import { InvalidHeaderError } from './config/header-values';
@@ -26,6 +27,8 @@ const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> & Record<'SIGINT' 
  * written first when stdout takes them.
  */
 const SIGNAL_HARD_STOP_EXTRA_MS = 2000;
+/** --oauth-logout: revocation is best effort; a server that hangs must not hold the sign-out. */
+const LOGOUT_TIMEOUT_MS = 5000;
 
 /**
  * The CLI: configuration, then the bridge from stdin to the server and back to stdout, then an
@@ -55,7 +58,25 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   });
   process.on('uncaughtException', (err) => logger.error(`unexpected error: ${err.stack ?? err.message}`));
   process.on('unhandledRejection', (err) => logger.error(`unexpected rejection: ${(err as Error)?.stack ?? String(err)}`));
-  if (config.oauth.logout) return oauthLogout(config.url, config.oauth, logger);
+  const transport = new HttpTransport(
+    {
+      // One socket per request slot; the GET stream and one-way messages have a pool of their
+      // own (HttpRequest.lane), so a host's answer to a sampling request always finds a socket.
+      maxSockets: config.poolSize > 0 ? config.poolSize : config.concurrency,
+      idleTimeoutMs: config.poolIdleTimeoutMs,
+      connectTimeoutMs: config.connectTimeoutMs,
+      caFile: config.tls.caFile,
+      certFile: config.tls.certFile,
+      keyFile: config.tls.keyFile,
+      insecure: config.tls.insecure,
+      http2: config.http2,
+      userAgent: userAgent(packageVersion()),
+      sensitiveHeaders: Object.keys(config.headers),
+    },
+    logger,
+  );
+  // Revocation goes through the same HTTP stack as everything else (proxy, CA, client certificate).
+  if (config.oauth.logout) return oauthLogout(config.url, config.oauth, logger, fetchOverSend((request) => transport.send(request), LOGOUT_TIMEOUT_MS));
 
   let demo: DemoServer | undefined;
   if (config.demo) {
@@ -76,23 +97,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     bridge?.abort();
   });
 
-  const transport = new HttpTransport(
-    {
-      // One socket per request slot; the GET stream and one-way messages have a pool of their
-      // own (HttpRequest.lane), so a host's answer to a sampling request always finds a socket.
-      maxSockets: config.poolSize > 0 ? config.poolSize : config.concurrency,
-      idleTimeoutMs: config.poolIdleTimeoutMs,
-      connectTimeoutMs: config.connectTimeoutMs,
-      caFile: config.tls.caFile,
-      certFile: config.tls.certFile,
-      keyFile: config.tls.keyFile,
-      insecure: config.tls.insecure,
-      http2: config.http2,
-      userAgent: userAgent(packageVersion()),
-      sensitiveHeaders: Object.keys(config.headers),
-    },
-    logger,
-  );
   const transportClient = createConnection(config.transport, {
     url: config.url,
     headers: config.headers,

@@ -1,14 +1,16 @@
 import type { Logger } from '../log/logger';
 import type { OAuthConfig } from './oauth-config';
+import type { OAuthFetch } from './oauth-fetch';
 import { OAuthStore } from './oauth-store';
 
 /**
  * --oauth-logout: forgets the tokens stored for the server (the client registration stays:
  * it identifies the bridge, not the user), after asking the authorization server to revoke the
  * refresh token when it has a revocation endpoint (RFC 7009) and the client needs no secret we
- * lack; revocation is best effort (5 s). Exit status 0 whether or not there was anything stored.
+ * lack; revocation is best effort (`fetch` is the bridge's own HTTP stack, so proxy and TLS flags
+ * apply, bounded by the caller's timeout). Exit status 0 whether or not there was anything stored.
  */
-export async function oauthLogout(url: string, config: OAuthConfig, logger: Logger): Promise<number> {
+export async function oauthLogout(url: string, config: OAuthConfig, logger: Logger, fetch: OAuthFetch): Promise<number> {
   const store = new OAuthStore(config.storeDir);
   const record = await store.readServer(url);
   if (record?.refreshToken) logger.addSecret(record.refreshToken);
@@ -21,7 +23,8 @@ export async function oauthLogout(url: string, config: OAuthConfig, logger: Logg
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     if (secret !== undefined) headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(record.clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
     try {
-      const res = await fetch(endpoint, { method: 'POST', headers, body, signal: AbortSignal.timeout(5000) });
+      const res = await fetch(endpoint, { method: 'POST', headers, body: body.toString() });
+      await res.body?.cancel();
       logger.info(`OAuth: revocation answered ${res.status}`);
     } catch (err) {
       logger.info(`OAuth: revocation failed (${(err as Error).message}); the tokens are removed locally anyway`);

@@ -185,8 +185,11 @@ describe('authorization code sign-in (browser)', () => {
   test('--oauth-logout removes the stored tokens; the next run signs in again', async () => {
     const { store, log } = await signedInStore();
     const opened = browserRuns(log);
+    const revocations = (await servers.stats()).revocations;
     const out = h.cli(['--url', servers.mcpUrl, '--oauth-store', store, '--oauth-logout']);
     expect((await exitOf(out)).code).toBe(0);
+    // The refresh token was revoked at the authorization server (RFC 7009), not just forgotten.
+    expect((await servers.stats()).revocations).toBe(revocations + 1);
     expect(out.lines.filter((l) => l !== '')).toEqual([]);
     expect(out.stderr()).toContain(`signed out of ${servers.mcpUrl}`);
     expect(readdirSync(join(store, 'servers')).filter((f) => f.endsWith('.json'))).toEqual([]);
