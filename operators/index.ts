@@ -5,6 +5,9 @@
  */
 export { decodeUtf8, type DecodeUtf8Options } from './decode-utf8';
 export { splitLines, type SplitLinesOptions } from './split-lines';
+export { splitLineBytes, type SplitLineBytesOptions } from './split-line-bytes';
+export { classifyLines, decodeSegments, type ClassifyLinesOptions } from './classify-lines';
+export { scannedHostMessage, type DecodeSegments } from './scanned-host-message';
 export { parseNdjson } from './parse-ndjson';
 export { parseSse } from './parse-sse';
 export { SseParser, type SseEvent } from './sse-parser';

@@ -1,4 +1,5 @@
 import { match, P } from 'ts-pattern';
+import type { JsonRpcScan } from './json-scan-result';
 
 /** JSON-RPC 2.0 message shapes, as MCP uses them (ids are strings or numbers, never null). */
 export type JsonRpcId = string | number;
@@ -62,6 +63,13 @@ export type ClassifiedMessage = (
    * `text` (no re-encoding). Segments are views into the received chunks.
    */
   raw?: readonly Uint8Array[];
+  /**
+   * What the byte scanner found, when the message was classified from its bytes instead of being
+   * parsed (a large stdin line, see scannedHostMessage): routing facts (`params.name`, the `_meta`
+   * protocol version, the id as written) readable without `message`, which is then parsed only if
+   * something asks for it.
+   */
+  scan?: JsonRpcScan;
 };
 
 /** A map key for an id that keeps 1 and "1" apart (JSON-RPC ids match by type and value). */

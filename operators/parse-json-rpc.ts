@@ -17,7 +17,8 @@ export function parseJsonRpc(): OperatorFunction<string | LineTooLongError, Clas
   );
 }
 
-function tooLong(line: LineTooLongError): ClassifiedMessage {
+/** The invalid message that stands for an over-long line: -32600, under the id its head shows. */
+export function tooLong(line: LineTooLongError): ClassifiedMessage {
   const id = peekId(line.head);
   const error = errorResponse(id, ErrorCode.InvalidRequest, `Invalid Request: message exceeds the limit of ${line.limit} bytes (--max-message-bytes)`);
   return { kind: 'invalid', id, error, text: '' };
