@@ -16,7 +16,7 @@ export function createFetchTransport(): SendHttp {
     transformRequest: [(data: unknown) => data],
   });
   return async (request: HttpRequest): Promise<HttpResponse> => {
-    const res = await client.request({ method: request.method, url: request.url, headers: request.headers, data: request.body, signal: request.signal });
+    const res = await client.request({ method: request.method, url: request.url, headers: request.headers, data: typeof request.body === 'object' ? new Blob(request.body as unknown as BlobPart[]) : request.body, signal: request.signal });
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(res.headers ?? {})) {
       headers[name.toLowerCase()] = value == null ? undefined : String(value);

@@ -39,6 +39,8 @@ export class HttpTransport {
   private readonly side: ReturnType<typeof createAgents>;
   private readonly streams: ReturnType<typeof createAgents>;
   private readonly sensitive: Set<string>;
+  /** Requests go through nodeHttpAdapter, which writes a body of segments as it is (axios' adapters want one buffer). */
+  private readonly lean: boolean;
 
   constructor(
     options: HttpTransportOptions,
@@ -49,6 +51,7 @@ export class HttpTransport {
     this.side = createAgents({ ...options, maxSockets: SIDE_SOCKETS });
     this.streams = createAgents({ ...options, maxSockets: STREAM_SOCKETS });
     this.sensitive = new Set(['authorization', 'cookie', 'proxy-authorization', ...options.sensitiveHeaders.map((h) => h.toLowerCase())]);
+    this.lean = !(hasProxyEnv(process.env) || options.http2);
     this.axios = axios.create({
       httpAgent,
       httpsAgent,
@@ -63,7 +66,7 @@ export class HttpTransport {
       maxRedirects: 0,
       // Without proxy variables, skip axios' per-request proxy lookup altogether, and its adapter.
       ...(hasProxyEnv(process.env) ? {} : { proxy: false }),
-      ...(hasProxyEnv(process.env) || options.http2 ? {} : { adapter: nodeHttpAdapter }),
+      ...(this.lean ? { adapter: nodeHttpAdapter } : {}),
       decompress: true,
       transformRequest: [(data: unknown) => data],
       transitional: { clarifyTimeoutError: true },
@@ -83,12 +86,12 @@ export class HttpTransport {
   }
 
   private async sendOnce(request: HttpRequest): Promise<HttpResponse> {
-    if (this.logger.enabled('debug')) this.logger.debug(`${request.method} ${request.url}`, { bytes: request.body?.length ?? 0 });
+    if (this.logger.enabled('debug')) this.logger.debug(`${request.method} ${request.url}`, { bytes: bodyBytes(request.body) });
     const res: AxiosResponse<Readable> = await this.axios.request({
       method: request.method,
       url: request.url,
       headers: request.headers,
-      data: request.body,
+      data: typeof request.body === 'object' && !this.lean ? Buffer.concat(request.body) : request.body,
       signal: request.signal,
       ...(request.lane === 'side' || request.lane === 'stream' ? this.agentsOf(request.lane) : {}),
     });
@@ -99,4 +102,8 @@ export class HttpTransport {
     if (this.logger.enabled('debug')) this.logger.debug(`HTTP ${res.status} ${headers['content-type'] ?? ''}`.trim(), { method: request.method });
     return { status: res.status, statusText: res.statusText ?? '', headers, body: new NodeResponseBody(res.data) };
   }
+}
+
+function bodyBytes(body: HttpRequest['body']): number {
+  return typeof body === 'string' ? body.length : (body ?? []).reduce((n, segment) => n + segment.length, 0);
 }

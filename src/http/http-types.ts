@@ -9,7 +9,8 @@ export interface HttpRequest {
   method: 'POST' | 'GET' | 'DELETE';
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  /** Text, or UTF-8 bytes as segments (a large host message forwarded as received; see encodeMessageBody). */
+  body?: string | readonly Uint8Array[];
   signal: AbortSignal;
   /**
    * Which socket pool carries it. 'request' (the default): the pool sized to the request slots,

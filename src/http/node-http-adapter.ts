@@ -19,16 +19,16 @@ const ACCEPT_ENCODING = 'gzip, deflate, br';
  * axios still builds the request (config merging, headers) and its errors: network errors come
  * back as AxiosError with the socket error's code and the error as `cause`, as from its adapter.
  * Redirects are not followed here (redirects.ts does it for both adapters); proxies and HTTP/2
- * keep axios' adapter (see HttpTransport). Only string bodies are sent: all the bridge sends.
+ * keep axios' adapter (see HttpTransport). Bodies are strings, or segments of bytes (HttpRequest.body).
  */
 export const nodeHttpAdapter: AxiosAdapter = (config: InternalAxiosRequestConfig) =>
   new Promise<AxiosResponse>((resolve, reject) => {
     const url = new URL(config.url!);
     const secure = url.protocol === 'https:';
-    const body = typeof config.data === 'string' ? config.data : undefined;
+    const body = typeof config.data === 'string' || Array.isArray(config.data) ? (config.data as string | readonly Uint8Array[]) : undefined;
     const headers = config.headers.toJSON(true) as Record<string, string>;
     if (!hasHeader(headers, 'accept-encoding')) headers['Accept-Encoding'] = ACCEPT_ENCODING;
-    if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
+    if (body !== undefined) headers['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.reduce((n, segment) => n + segment.length, 0));
     const options: http.RequestOptions = {
       method: (config.method ?? 'get').toUpperCase(),
       headers,
@@ -48,7 +48,12 @@ export const nodeHttpAdapter: AxiosAdapter = (config: InternalAxiosRequestConfig
       recordAttemptFacts(axiosError, facts());
       reject(axiosError);
     });
-    req.end(body);
+    // Segments (a large host message as received) are written as they are: no join, no copy.
+    if (typeof body === 'string' || body === undefined) req.end(body);
+    else {
+      for (const segment of body) req.write(segment);
+      req.end();
+    }
   });
 
 function hasHeader(headers: Record<string, string>, lowerName: string): boolean {

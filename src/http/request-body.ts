@@ -1,3 +1,5 @@
+import type { ClassifiedMessage } from '../../operators';
+
 /**
  * Request body encoding, as mcpgateway.wrapper does it: JSON by default; form encoding on
  * request (a flat object's fields as `a=b&c=1`, nested values as JSON text); any other setting
@@ -34,4 +36,24 @@ function formEncode(obj: Record<string, unknown>): string {
     form.append(key, typeof v === 'string' ? v : v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   }
   return form.toString();
+}
+
+/** A POST body: text, or UTF-8 bytes as segments (a host message forwarded as it was received). */
+export type RequestBody = string | readonly Uint8Array[];
+
+/**
+ * encodeBody for a classified message. A message held as its bytes (`raw`: a large stdin line,
+ * classified by the byte scanner) goes as those bytes when the setting sends JSON, with no
+ * decode, parse or re-encode; with any other setting, and for every other message, as
+ * encodeBody decides (which may parse a scanned message, on demand). `text` and `message` are
+ * read only when needed: on a scanned message each is a 64 MiB decode or parse.
+ */
+export function encodeMessageBody(m: ClassifiedMessage, setting: string, valueOf: (m: ClassifiedMessage) => unknown = valueToEncode): { body: RequestBody; contentType: string } {
+  if (m.raw !== undefined && setting.split(';')[0]!.trim().toLowerCase() === JSON_TYPE) return { body: m.raw, contentType: JSON_TYPE };
+  return encodeBody(m.text, valueOf(m), setting);
+}
+
+/** The value a form encoding is made of: the message, a batch's items. */
+function valueToEncode(m: ClassifiedMessage): unknown {
+  return m.kind === 'batch' ? m.items : m.kind === 'invalid' ? undefined : m.message;
 }

@@ -9,7 +9,7 @@ const PARSE_LIMIT = 64 * 1024;
  */
 export function requestLabel(request: HttpRequest): string {
   const fallback = `${request.method} ${request.url}`;
-  const body = request.body;
+  const body = typeof request.body === 'object' ? smallText(request.body) : request.body;
   if (body === undefined || body.length > PARSE_LIMIT) return fallback;
   let value: unknown;
   try {
@@ -22,4 +22,11 @@ export function requestLabel(request: HttpRequest): string {
   const { method, id } = value as { method?: unknown; id?: unknown };
   const name = typeof method === 'string' ? method.slice(0, 100) : 'the answer';
   return typeof id === 'string' || typeof id === 'number' ? `${name} id ${JSON.stringify(id)}` : name;
+}
+
+/** A body of segments as text, when it is small enough to be parsed for a label. */
+function smallText(segments: readonly Uint8Array[]): string | undefined {
+  if (segments.reduce((n, segment) => n + segment.length, 0) > PARSE_LIMIT) return undefined;
+  const decoder = new TextDecoder();
+  return segments.map((segment) => decoder.decode(segment, { stream: true })).join('') + decoder.decode();
 }

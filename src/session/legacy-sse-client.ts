@@ -4,7 +4,7 @@ import { idKey, parseSse, type ClassifiedMessage, type JsonRpcId } from '../../o
 import { isAnswerTo } from '../core/answers';
 import type { McpConnection } from '../core/connection';
 import { LegacyTransportError, NoResponseError } from '../core/errors';
-import { encodeBody } from '../http/request-body';
+import { encodeMessageBody } from '../http/request-body';
 import { mediaTypeOf, toMessage } from '../http/response-messages';
 import { isRepeatable } from '../protocol/repeatable';
 import { ToolCatalog } from '../protocol/tool-catalog';
@@ -66,8 +66,7 @@ export class LegacySseClient implements McpConnection {
   private post(m: ClassifiedMessage): Observable<never> {
     return defer(() => from(this.connect())).pipe(
       switchMap((endpoint) => {
-        const value = m.kind === 'invalid' || m.kind === 'batch' ? undefined : m.message;
-        const { body, contentType } = encodeBody(m.text, value, this.options.contentType);
+        const { body, contentType } = encodeMessageBody(m, this.options.contentType, (msg) => (msg.kind === 'invalid' || msg.kind === 'batch' ? undefined : msg.message));
         return exchangeResponse(
           (signal) => ({ method: 'POST', url: endpoint, headers: { ...this.options.headers, 'Content-Type': contentType }, body, signal, repeatable: isRepeatable(m, this.tools) }),
           this.options,

@@ -5,7 +5,7 @@ import { isAnswerTo, isSuccessStatus } from '../core/answers';
 import type { McpConnection } from '../core/connection';
 import { errorCode, NoResponseError, SessionExpiredError } from '../core/errors';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
-import { encodeBody } from '../http/request-body';
+import { encodeMessageBody } from '../http/request-body';
 import { isLongLived, isModernMessage } from '../protocol/meta';
 import { isRepeatable } from '../protocol/repeatable';
 import { requestHeaders } from '../protocol/request-headers';
@@ -235,8 +235,7 @@ export class StreamableHttpClient implements McpConnection {
   }
 
   private postRequest(m: ClassifiedMessage): (signal: AbortSignal) => HttpRequest {
-    const value = m.kind === 'batch' ? m.items : m.kind === 'invalid' ? undefined : m.message;
-    const { body, contentType } = encodeBody(m.text, value, this.options.contentType);
+    const { body, contentType } = encodeMessageBody(m, this.options.contentType);
     // A 2026-07-28 message carries its own version and belongs to no session.
     const modern = isModernMessage(m);
     return (signal) => ({
