@@ -30,10 +30,25 @@ export function paramsOf(m: ClassifiedMessage): Record<string, unknown> | undefi
 }
 
 /**
+ * `params.name` of a request or notification, when it is a string: from the scan when the message
+ * was classified from its bytes (no parse of a 64 MiB tools/call to learn its tool), else from
+ * `params`. A name the scan did not capture (none, or longer than it captures) is looked up in
+ * `params`, so the answer is always JSON.parse's.
+ */
+export function paramsName(m: ClassifiedMessage): string | undefined {
+  if (m.scan?.paramsName !== undefined && (m.kind === 'request' || m.kind === 'notification')) return m.scan.paramsName;
+  const name = paramsOf(m)?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/**
  * The protocol version a message declares in `params._meta` (MCP 2026-07-28: every request
  * carries it), or undefined for a message of the handshake era.
  */
 export function declaredVersion(m: ClassifiedMessage): string | undefined {
+  // A message classified from its bytes (a large stdin line) is not parsed for this: the scan
+  // read the same member, as JSON.parse keeps it.
+  if (m.scan !== undefined) return (m.kind === 'request' || m.kind === 'notification') && m.scan.protocolVersion !== '' ? m.scan.protocolVersion : undefined;
   const meta = paramsOf(m)?._meta;
   if (meta === null || typeof meta !== 'object') return undefined;
   const version = (meta as Record<string, unknown>)[META.protocolVersion];

@@ -1,5 +1,5 @@
 import type { ClassifiedMessage } from '../../operators';
-import { paramsOf } from './meta';
+import { paramsName } from './meta';
 import type { ToolCatalog } from './tool-catalog';
 
 /** Methods that read or negotiate and change nothing: sending one twice does no harm. */
@@ -16,6 +16,6 @@ export function isRepeatable(m: ClassifiedMessage, tools: ToolCatalog): boolean 
   if (m.kind !== 'request') return true;
   if (SAFE_METHODS.has(m.method) || m.method.endsWith('/list')) return true;
   if (m.method !== 'tools/call') return false;
-  const name = paramsOf(m)?.name;
-  return typeof name === 'string' && (tools.facts(name)?.repeatable ?? false);
+  const name = paramsName(m);
+  return name !== undefined && (tools.facts(name)?.repeatable ?? false);
 }

@@ -1,6 +1,6 @@
 import type { ClassifiedMessage } from '../../operators';
 import { headerValue } from './header-value';
-import { declaredVersion, isModernVersion, paramsOf } from './meta';
+import { declaredVersion, isModernVersion, paramsName, paramsOf } from './meta';
 import type { ToolCatalog } from './tool-catalog';
 
 /** Methods whose `params.name` or `params.uri` goes into `Mcp-Name` (streamable-http.md, "Standard Request Headers"). */
@@ -24,10 +24,16 @@ export function requestHeaders(m: ClassifiedMessage, tools: ToolCatalog, negotia
   if (!isModernVersion(declared) || (m.kind !== 'request' && m.kind !== 'notification')) return headers;
   headers['Mcp-Method'] = headerValue(m.method);
   if (m.kind !== 'request' || !NAMED_METHODS.has(m.method)) return headers;
-  const params = paramsOf(m);
-  const name = typeof params?.name === 'string' ? params.name : typeof params?.uri === 'string' ? params.uri : undefined;
+  // paramsName reads a scanned message's name from its scan; its params (a parse) are needed only
+  // for a uri, or for the arguments of a tool that mirrors some into headers.
+  const name = paramsName(m) ?? uriOf(m);
   if (name === undefined) return headers;
   headers['Mcp-Name'] = headerValue(name);
-  if (m.method === 'tools/call') Object.assign(headers, tools.paramHeaders(name, params?.arguments));
+  if (m.method === 'tools/call' && (tools.facts(name)?.headerParams.length ?? 0) > 0) Object.assign(headers, tools.paramHeaders(name, paramsOf(m)?.arguments));
   return headers;
+}
+
+function uriOf(m: ClassifiedMessage): string | undefined {
+  const uri = paramsOf(m)?.uri;
+  return typeof uri === 'string' ? uri : undefined;
 }
