@@ -20,4 +20,11 @@ export interface AuthProvider {
   accepted(used: string | undefined): void;
   /** A credential obtained for a 401 was itself refused with 401 right away. */
   rejected(used: string | undefined): void;
+  /**
+   * RFC 9449: the `DPoP` proof header to send with a "DPoP <token>" credential to `method url`;
+   * undefined for a Bearer credential (and absent from providers without DPoP).
+   */
+  proof?(used: string, method: string, url: string): Promise<string | undefined>;
+  /** RFC 9449 section 8: the server's DPoP-Nonce, for the proofs that follow. */
+  nonce?(value: string): void;
 }

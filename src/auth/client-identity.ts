@@ -170,6 +170,11 @@ export function options(ctx: { as: OAuth.AuthorizationServer; fetch: OAuthFetch 
   return { [oauth.customFetch]: ctx.fetch, ...(insecureAllowed(ctx.as) ? { [oauth.allowInsecureRequests]: true } : {}) };
 }
 
+/** The options of a token request: those above, and the DPoP handle when tokens are bound to a key. */
+export function tokenOptions(ctx: { as: OAuth.AuthorizationServer; fetch: OAuthFetch; dpop?: OAuth.DPoPHandle }): { [k: symbol]: unknown; DPoP?: OAuth.DPoPHandle } {
+  return { ...options(ctx), ...(ctx.dpop ? { DPoP: ctx.dpop } : {}) };
+}
+
 /** An OAuth error as a line for stderr: the server's error code and description when it sent one. */
 export function describe(err: unknown): string {
   const e = err as { error?: string; error_description?: string; message?: string; cause?: { error?: string; error_description?: string } };

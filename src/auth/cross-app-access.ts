@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { preRegistered, describe, options } from './client-identity';
+import { preRegistered, describe, options, tokenOptions } from './client-identity';
 import { OAuthError, serverMetadata } from './discovery';
-import type { GrantContext } from './grants';
+import { tokenResponse, type GrantContext } from './grants';
 import type { CrossAppAccessConfig } from './oauth-config';
 import { oauthLib, type OAuth } from './oauth-lib';
 import { runTokenCommand } from './token-command';
@@ -54,15 +54,16 @@ export async function crossAppAccessGrant(ctx: GrantContext, xaa: CrossAppAccess
   }
   const parameters: Record<string, string> = { assertion: grant.access_token, resource: ctx.resource };
   if (ctx.scope !== undefined) parameters.scope = ctx.scope;
-  const res = await oauth.genericTokenEndpointRequest(ctx.as, ctx.identity.client, ctx.identity.auth, JWT_BEARER, parameters, options(ctx));
-  let tokens: OAuth.TokenEndpointResponse;
   try {
-    tokens = await oauth.processGenericTokenEndpointResponse(ctx.as, ctx.identity.client, res);
+    return await tokenResponse(
+      () => oauth.genericTokenEndpointRequest(ctx.as, ctx.identity.client, ctx.identity.auth, JWT_BEARER, parameters, tokenOptions(ctx)),
+      (res) => oauth.processGenericTokenEndpointResponse(ctx.as, ctx.identity.client, res),
+      ctx,
+      true,
+    );
   } catch (err) {
     throw new OAuthError(`${ctx.as.issuer} refused the identity assertion grant: ${describe(err)}`);
   }
-  for (const secret of [tokens.access_token, tokens.refresh_token]) if (typeof secret === 'string') ctx.logger.addSecret(secret);
-  return tokens;
 }
 
 /** The ID token, read at each exchange (a file or command may have a fresher one by now). */

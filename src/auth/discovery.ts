@@ -9,6 +9,8 @@ export interface ResourceMetadata {
   resource?: string;
   authorization_servers?: string[];
   scopes_supported?: string[];
+  /** RFC 9728 section 2: the resource takes DPoP-bound access tokens only (RFC 9449). */
+  dpop_bound_access_tokens_required?: boolean;
 }
 
 /** Where and how to sign in for one MCP server. */

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger';
 import type { ClientIdentity } from './client-identity';
-import { describe, options } from './client-identity';
+import { describe, options, tokenOptions } from './client-identity';
 import { OAuthError } from './discovery';
 import type { OAuthFetch } from './oauth-fetch';
 import { oauthLib, type OAuth } from './oauth-lib';
@@ -19,6 +19,8 @@ export interface GrantContext {
   openUrl(url: string): void;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** RFC 9449: token requests carry proofs of this key, and the tokens are bound to it. */
+  dpop?: OAuth.DPoPHandle;
 }
 
 /**
@@ -46,6 +48,8 @@ export async function authorizationCodeGrant(ctx: GrantContext, callback: Loopba
   url.searchParams.set('state', state);
   url.searchParams.set('resource', ctx.resource);
   if (ctx.scope !== undefined) url.searchParams.set('scope', ctx.scope);
+  // RFC 9449 section 10: the code is bound to the key, so only this key can redeem it.
+  if (ctx.dpop) url.searchParams.set('dpop_jkt', await ctx.dpop.calculateThumbprint());
 
   ctx.announce(`mcp-rx-bridge: sign in to ${new URL(ctx.resource).host} in your browser; if it does not open, open this URL:\n${url.href}`);
   ctx.openUrl(url.href);
@@ -60,11 +64,11 @@ export async function authorizationCodeGrant(ctx: GrantContext, callback: Loopba
   } catch (err) {
     throw new OAuthError(`the authorization response was refused: ${describe(err)}`);
   }
-  const res = await oauth.authorizationCodeGrantRequest(as, identity.client, identity.auth, checked, callback.redirectUri, verifier, {
-    additionalParameters: { resource: ctx.resource },
-    ...options(ctx),
-  });
-  return tokenResponse(() => oauth.processAuthorizationCodeResponse(as, identity.client, res), ctx);
+  return tokenResponse(
+    () => oauth.authorizationCodeGrantRequest(as, identity.client, identity.auth, checked, callback.redirectUri, verifier, { additionalParameters: { resource: ctx.resource }, ...tokenOptions(ctx) }),
+    (res) => oauth.processAuthorizationCodeResponse(as, identity.client, res),
+    ctx,
+  );
 }
 
 /**
@@ -79,6 +83,7 @@ export async function deviceCodeGrant(ctx: GrantContext): Promise<OAuth.TokenEnd
   if (typeof as.device_authorization_endpoint !== 'string') throw new OAuthError(`${as.issuer} offers no device authorization endpoint (--device-code)`);
   const parameters: Record<string, string> = { resource: ctx.resource };
   if (ctx.scope !== undefined) parameters.scope = ctx.scope;
+  // No DPoP here: the device authorization request issues no token (RFC 9449 binds at the token endpoint).
   const started = await oauth.deviceAuthorizationRequest(as, identity.client, identity.auth, parameters, options(ctx));
   let device: OAuth.DeviceAuthorizationResponse;
   try {
@@ -94,12 +99,13 @@ export async function deviceCodeGrant(ctx: GrantContext): Promise<OAuth.TokenEnd
   for (;;) {
     await sleep(interval, ctx.signal);
     if (Date.now() > deadline) throw new OAuthError('the device code expired before the sign-in was approved');
-    const res = await oauth.deviceCodeGrantRequest(as, identity.client, identity.auth, device.device_code, {
-      additionalParameters: { resource: ctx.resource },
-      ...options(ctx),
-    });
     try {
-      return await tokenResponse(() => oauth.processDeviceCodeResponse(as, identity.client, res), ctx, true);
+      return await tokenResponse(
+        () => oauth.deviceCodeGrantRequest(as, identity.client, identity.auth, device.device_code, { additionalParameters: { resource: ctx.resource }, ...tokenOptions(ctx) }),
+        (res) => oauth.processDeviceCodeResponse(as, identity.client, res),
+        ctx,
+        true,
+      );
     } catch (err) {
       const code = (err as { error?: string }).error;
       if (code === 'authorization_pending') continue;
@@ -117,29 +123,45 @@ export async function clientCredentialsGrant(ctx: GrantContext): Promise<OAuth.T
   const oauth = oauthLib();
   const parameters: Record<string, string> = { resource: ctx.resource };
   if (ctx.scope !== undefined) parameters.scope = ctx.scope;
-  const res = await oauth.clientCredentialsGrantRequest(ctx.as, ctx.identity.client, ctx.identity.auth, parameters, options(ctx));
-  return tokenResponse(() => oauth.processClientCredentialsResponse(ctx.as, ctx.identity.client, res), ctx);
+  return tokenResponse(
+    () => oauth.clientCredentialsGrantRequest(ctx.as, ctx.identity.client, ctx.identity.auth, parameters, tokenOptions(ctx)),
+    (res) => oauth.processClientCredentialsResponse(ctx.as, ctx.identity.client, res),
+    ctx,
+  );
 }
 
 /** A refresh, with `resource` again (a refreshed token must stay bound to the same server). */
 export async function refreshGrant(ctx: Omit<GrantContext, 'announce' | 'openUrl' | 'timeoutMs'>, refreshToken: string): Promise<OAuth.TokenEndpointResponse> {
   const oauth = oauthLib();
-  const res = await oauth.refreshTokenGrantRequest(ctx.as, ctx.identity.client, ctx.identity.auth, refreshToken, {
-    additionalParameters: { resource: ctx.resource },
-    ...options(ctx),
-  });
-  return tokenResponse(() => oauth.processRefreshTokenResponse(ctx.as, ctx.identity.client, res), ctx, true);
+  return tokenResponse(
+    () => oauth.refreshTokenGrantRequest(ctx.as, ctx.identity.client, ctx.identity.auth, refreshToken, { additionalParameters: { resource: ctx.resource }, ...tokenOptions(ctx) }),
+    (res) => oauth.processRefreshTokenResponse(ctx.as, ctx.identity.client, res),
+    ctx,
+    true,
+  );
 }
 
 /**
- * Processes a token response: its secrets join the logger's redaction list before anything else
- * happens with them. Errors keep the server's `error` code (`invalid_grant` matters to the
+ * One token request and its response: the response's secrets join the logger's redaction list
+ * before anything else happens with them. With DPoP, a refusal asking for the server's nonce
+ * (RFC 9449 section 8: `use_dpop_nonce`; oauth4webapi's handle has recorded the nonce) sends the
+ * request again once. Errors keep the server's `error` code (`invalid_grant` matters to the
  * caller) when `raw`, else become an OAuthError with a readable message.
  */
-async function tokenResponse(process: () => Promise<OAuth.TokenEndpointResponse>, ctx: { logger: Logger }, raw = false): Promise<OAuth.TokenEndpointResponse> {
+export async function tokenResponse(
+  request: () => Promise<Response>,
+  process: (res: Response) => Promise<OAuth.TokenEndpointResponse>,
+  ctx: { logger: Logger; dpop?: OAuth.DPoPHandle },
+  raw = false,
+): Promise<OAuth.TokenEndpointResponse> {
   let tokens: OAuth.TokenEndpointResponse;
   try {
-    tokens = await process();
+    try {
+      tokens = await process(await request());
+    } catch (err) {
+      if (ctx.dpop === undefined || !oauthLib().isDPoPNonceError(err)) throw err;
+      tokens = await process(await request());
+    }
   } catch (err) {
     if (raw && (err as { error?: string }).error !== undefined) throw err;
     throw new OAuthError(`the token request failed: ${describe(err)}`);

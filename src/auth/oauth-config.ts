@@ -23,6 +23,8 @@ export interface OAuthConfig {
   /** Loopback callback port; undefined: the port of the stored registration, else a free one. */
   callbackPort?: number;
   storeDir: string;
+  /** RFC 9449: ask for DPoP-bound tokens (also done when the server requires or offers them). */
+  dpop: boolean;
   /** PEM private key for private_key_jwt client authentication. */
   privateKeyFile?: string;
   /** Scope to request instead of the one the server suggests. */
@@ -70,6 +72,7 @@ export const OAUTH_OPTIONS = {
   'device-code': { type: 'boolean' },
   'client-credentials': { type: 'boolean' },
   'oauth-private-key': { type: 'string' },
+  dpop: { type: 'boolean' },
   'oauth-scope': { type: 'string' },
   resource: { type: 'string' },
   'auth-command': { type: 'string' },
@@ -155,6 +158,7 @@ export function buildOAuthConfig(v: Values, env: NodeJS.ProcessEnv, hasStaticAut
     callbackPort,
     storeDir: v['oauth-store'] ?? nonEmpty(env.MCP_OAUTH_STORE) ?? defaultStoreDir(),
     privateKeyFile: v['oauth-private-key'],
+    dpop: v.dpop === true,
     scope: v['oauth-scope'],
     resource,
     authCommand,

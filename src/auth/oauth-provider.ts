@@ -7,7 +7,8 @@ import { authorizationCodeGrant, clientCredentialsGrant, deviceCodeGrant, refres
 import { loopbackPort, startLoopbackCallback } from './loopback-callback';
 import type { OAuthConfig } from './oauth-config';
 import type { OAuthFetch } from './oauth-fetch';
-import type { OAuth } from './oauth-lib';
+import { DPOP_ALG, dpopProof, generateDpopKey, importDpopKey, type DpopKey, type StoredDpopKey } from './dpop';
+import { oauthLib, type OAuth } from './oauth-lib';
 import type { OAuthStore, ServerRecord } from './oauth-store';
 import { loadPrivateKey } from './private-key';
 import { coversScopes, initialScope, unionScopes } from './scopes';
@@ -47,6 +48,9 @@ export class OAuthProvider implements AuthProvider {
   private cooldownUntil = 0;
   /** --oauth-private-key, loaded with the store (a bad key file is reported once, up front). */
   private privateKey?: OAuth.PrivateKey;
+  /** RFC 9449: the key the current tokens are bound to, and the MCP server's latest DPoP nonce. */
+  private dpopKey?: Promise<DpopKey>;
+  private resourceNonce?: string;
 
   constructor(private readonly o: OAuthProviderOptions) {}
 
@@ -67,8 +71,7 @@ export class OAuthProvider implements AuthProvider {
     const current = this.header();
     if (current !== undefined && current !== used) return true;
     if (Date.now() < this.cooldownUntil) return false;
-    const token = used?.replace(/^Bearer /, '');
-    return this.exclusive(used, () => this.renew(token, challenge));
+    return this.exclusive(used, () => this.renew(tokenOf(used), challenge));
   }
 
   async insufficientScope(used: string | undefined, challenge: BearerChallenge): Promise<boolean> {
@@ -83,7 +86,7 @@ export class OAuthProvider implements AuthProvider {
     }
     const wanted = unionScopes(had, challenge.scope);
     this.o.logger.info(`the server requires more scopes (${challenge.scope ?? 'unspecified'}): signing in again for "${wanted ?? ''}"`);
-    return this.exclusive(used, () => this.signIn(used?.replace(/^Bearer /, ''), challenge, wanted));
+    return this.exclusive(used, () => this.signIn(tokenOf(used), challenge, wanted));
   }
 
   accepted(used: string | undefined): void {
@@ -99,13 +102,25 @@ export class OAuthProvider implements AuthProvider {
     }
   }
 
+  async proof(used: string, method: string, url: string): Promise<string | undefined> {
+    if (!used.startsWith('DPoP ') || this.dpopKey === undefined) return undefined;
+    return dpopProof(await this.dpopKey, method, url, used.slice(5), this.resourceNonce);
+  }
+
+  nonce(value: string): void {
+    this.resourceNonce = value;
+  }
+
   /** Forgets the tokens of this server (--oauth-logout). */
   async logout(): Promise<boolean> {
     return this.o.store.deleteServer(this.o.serverUrl);
   }
 
+  /** RFC 9449 section 7.1: a DPoP-bound token goes in the DPoP scheme, with a proof beside it. */
   private header(): string | undefined {
-    return this.record?.accessToken ? `Bearer ${this.record.accessToken}` : undefined;
+    const r = this.record;
+    if (!r?.accessToken) return undefined;
+    return `${r.tokenType?.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer'} ${r.accessToken}`;
   }
 
   private load(): Promise<void> {
@@ -131,7 +146,8 @@ export class OAuthProvider implements AuthProvider {
   }
 
   private adopt(record: ServerRecord): void {
-    for (const s of [record.accessToken, record.refreshToken]) if (s) this.o.logger.addSecret(s);
+    for (const s of [record.accessToken, record.refreshToken, record.dpopKey?.d]) if (s) this.o.logger.addSecret(s);
+    if (record.dpopKey !== this.record?.dpopKey) this.dpopKey = record.dpopKey ? importDpopKey(record.dpopKey) : undefined;
     this.record = record;
   }
 
@@ -181,7 +197,8 @@ export class OAuthProvider implements AuthProvider {
       if (identity === undefined) return 'invalid';
       this.adopt(fresh);
       try {
-        const tokens = await refreshGrant({ as, identity, resource: fresh.resource, fetch: this.o.fetch, logger }, fresh.refreshToken);
+        const dpop = this.dpopKey ? oauthLib().DPoP(identity.client, (await this.dpopKey).pair) : undefined;
+        const tokens = await refreshGrant({ as, identity, resource: fresh.resource, fetch: this.o.fetch, logger, dpop }, fresh.refreshToken);
         // A rotated refresh token replaces the old one; a server that does not rotate keeps it valid.
         await this.save({ ...fresh, ...tokenFields(tokens), refreshToken: tokens.refresh_token ?? fresh.refreshToken });
         logger.info('OAuth: access token refreshed');
@@ -210,8 +227,9 @@ export class OAuthProvider implements AuthProvider {
       }
       const found = await discover(serverUrl, challenge, this.o.fetch, logger, config.resource);
       const chosen = scope ?? initialScope({ configured: config.scope, challenge: challenge?.scope, resourceScopes: found.prm?.scopes_supported, serverScopes: found.as.scopes_supported, refreshable: !unattended(config) });
-      logger.info(`OAuth: signing in at ${found.as.issuer} for ${found.resource} (${config.grant.replace(/_/g, ' ')})`);
-      const tokens = await this.grant(found, chosen);
+      const dpop = await this.dpopFor(found, challenge);
+      logger.info(`OAuth: signing in at ${found.as.issuer} for ${found.resource} (${config.grant.replace(/_/g, ' ')}${dpop ? ', DPoP-bound tokens' : ''})`);
+      const tokens = await this.grant(found, chosen, dpop?.key);
       await this.save({
         serverUrl,
         issuer: found.as.issuer,
@@ -220,6 +238,7 @@ export class OAuthProvider implements AuthProvider {
         clientId: tokens.clientId,
         requestedScope: chosen,
         ...tokenFields(tokens.response),
+        dpopKey: dpop?.stored,
       });
       this.rejectedInARow = 0;
       logger.info('OAuth: signed in');
@@ -227,8 +246,25 @@ export class OAuthProvider implements AuthProvider {
     });
   }
 
-  private async grant(found: Discovered, scope: string | undefined): Promise<{ response: OAuth.TokenEndpointResponse; clientId: string }> {
+  /**
+   * Whether to bind the tokens to a key (RFC 9449): asked for with --dpop, required by the
+   * resource metadata (dpop_bound_access_tokens_required), or offered by the server's challenge;
+   * possible when the authorization server signs DPoP with ES256. Required but impossible is an
+   * error; merely offered falls back to Bearer.
+   */
+  private async dpopFor(found: Discovered, challenge: BearerChallenge | undefined): Promise<{ key: DpopKey; stored: StoredDpopKey } | undefined> {
+    const required = this.o.config.dpop || found.prm?.dpop_bound_access_tokens_required === true;
+    if (!required && challenge?.dpop !== true) return undefined;
+    if (!found.as.dpop_signing_alg_values_supported?.includes(DPOP_ALG)) {
+      if (!required) return undefined;
+      throw new OAuthError(`${found.as.issuer} does not offer DPoP with ${DPOP_ALG} (dpop_signing_alg_values_supported), which ${this.o.config.dpop ? '--dpop asks for' : 'the server requires'}`);
+    }
+    return generateDpopKey();
+  }
+
+  private async grant(found: Discovered, scope: string | undefined, dpopKey: DpopKey | undefined): Promise<{ response: OAuth.TokenEndpointResponse; clientId: string }> {
     const { config } = this.o;
+    const dpop = (client: OAuth.Client) => (dpopKey ? oauthLib().DPoP(client, dpopKey.pair) : undefined);
     const base = { as: found.as, resource: found.resource, scope, fetch: this.o.fetch, logger: this.o.logger, announce: this.o.announce, openUrl: this.o.openUrl, timeoutMs: config.authTimeoutMs };
     if (config.grant === 'authorization_code') {
       // Listen where the stored registration says (its redirect URI names the port), else on
@@ -241,14 +277,14 @@ export class OAuthProvider implements AuthProvider {
       try {
         const identity = await clientIdentity({ ...this.identityContext(found.as), redirectUri: callback.redirectUri });
         this.logClient(identity);
-        return { response: await authorizationCodeGrant({ ...base, identity }, callback), clientId: identity.client.client_id };
+        return { response: await authorizationCodeGrant({ ...base, identity, dpop: dpop(identity.client) }, callback), clientId: identity.client.client_id };
       } finally {
         await callback.close();
       }
     }
     const identity = await clientIdentity(this.identityContext(found.as));
     this.logClient(identity);
-    const ctx: GrantContext = { ...base, identity };
+    const ctx: GrantContext = { ...base, identity, dpop: dpop(identity.client) };
     const response =
       config.grant === 'device_code' ? await deviceCodeGrant(ctx)
       : config.grant === 'cross_app_access' ? await crossAppAccessGrant(ctx, config.crossAppAccess!)
@@ -285,6 +321,11 @@ function tokenFields(tokens: OAuth.TokenEndpointResponse): Pick<ServerRecord, 'a
  */
 function unattended(config: OAuthConfig): boolean {
   return config.grant === 'client_credentials' || config.grant === 'cross_app_access';
+}
+
+/** The token of an Authorization value, without its scheme. */
+function tokenOf(used: string | undefined): string | undefined {
+  return used?.replace(/^(Bearer|DPoP) /, '');
 }
 
 function expiring(record: ServerRecord): boolean {

@@ -21,6 +21,8 @@ export interface ServerRecord {
   /** Epoch milliseconds; undefined when the server gave no expires_in. */
   expiresAt?: number;
   tokenType?: string;
+  /** RFC 9449: the private key the tokens are bound to (a P-256 JWK), when they are. */
+  dpopKey?: Record<string, string>;
 }
 
 /** A dynamically registered client, kept per authorization server (issuer), never reused with another. */

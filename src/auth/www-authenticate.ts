@@ -1,6 +1,7 @@
 /**
- * The parameters of a `Bearer` challenge in WWW-Authenticate (RFC 6750 section 3, RFC 9728
- * section 5.1): what a 401 or 403 tells the client about where to sign in and which scopes it needs.
+ * The parameters of a `Bearer` (RFC 6750 section 3, RFC 9728 section 5.1) or `DPoP` (RFC 9449
+ * section 7.1) challenge in WWW-Authenticate: what a 401 or 403 tells the client about where to
+ * sign in and which scopes it needs.
  */
 export interface BearerChallenge {
   error?: string;
@@ -9,27 +10,38 @@ export interface BearerChallenge {
   scope?: string;
   /** URL of the protected resource metadata (RFC 9728). */
   resourceMetadata?: string;
+  /** The server also (or only) offers the DPoP scheme: sender-constrained tokens are accepted. */
+  dpop?: boolean;
 }
 
 const TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
 
 /**
- * The first Bearer challenge in a WWW-Authenticate value, or undefined when there is none.
- * Several challenges may share one header ("Basic realm=x, Bearer scope=..."): a small scanner
- * rather than a regular expression, because quoted values may contain commas and escaped quotes.
+ * The Bearer challenge in a WWW-Authenticate value (else the DPoP one: a server that takes
+ * DPoP-bound tokens only sends that), or undefined when there is neither. Several challenges may
+ * share one header ("Basic realm=x, Bearer scope=..."): a small scanner rather than a regular
+ * expression, because quoted values may contain commas and escaped quotes.
  */
 export function bearerChallenge(header: string | undefined): BearerChallenge | undefined {
   if (header === undefined) return undefined;
   const challenges = parseChallenges(header);
-  const bearer = challenges.find((c) => c.scheme.toLowerCase() === 'bearer');
-  if (bearer === undefined) return undefined;
-  const p = bearer.params;
+  const dpop = challenges.find((c) => c.scheme.toLowerCase() === 'dpop');
+  const chosen = challenges.find((c) => c.scheme.toLowerCase() === 'bearer') ?? dpop;
+  if (chosen === undefined) return undefined;
+  const p = chosen.params;
   return {
     error: p.error,
     errorDescription: p.error_description,
     scope: p.scope,
     resourceMetadata: p.resource_metadata,
+    ...(dpop ? { dpop: true } : {}),
   };
+}
+
+/** RFC 9449 section 9: the server wants a DPoP proof carrying the nonce it sent (DPoP-Nonce). */
+export function dpopNonceRequired(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  return parseChallenges(header).some((c) => c.scheme.toLowerCase() === 'dpop' && c.params.error === 'use_dpop_nonce');
 }
 
 interface Challenge {
@@ -77,7 +89,7 @@ function parseChallenges(header: string): Challenge[] {
       out[out.length - 1]!.params[name.toLowerCase()] = value;
     } else {
       // A token68 after another scheme ("Negotiate abc==") reads as a junk parameter of that
-      // scheme, which is harmless: only Bearer's parameters are used.
+      // scheme, which is harmless: only Bearer's and DPoP's parameters are used.
       out.push({ scheme: name, params: {} });
     }
   }

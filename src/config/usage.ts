@@ -56,6 +56,7 @@ or whenever one of these flags is given; tokens are stored and refreshed):
   --client-credentials          machine to machine: client_id + secret, or --oauth-private-key
   --oauth-private-key <pem>     private_key_jwt client authentication
   --oauth-scope <scopes>        scopes to request instead of the server's suggestion
+  --dpop                        DPoP-bound tokens (RFC 9449); automatic when the server requires them
   --resource <uri>              the RFC 8707 resource instead of the discovered one
   --auth-command "<cmd>"        run a command whose stdout is the token; again on 401 [MCP_AUTH_COMMAND]
   --idp-id-token <token|@file>  cross-app access (SEP-990): your ID token from the enterprise IdP [MCP_IDP_ID_TOKEN]

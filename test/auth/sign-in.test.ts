@@ -272,3 +272,49 @@ describe('secrets', () => {
     for (const secret of issued) expect(logs).not.toContain(secret);
   });
 });
+
+describe('DPoP (RFC 9449)', () => {
+  test('--dpop: tokens bound to a key; the server nonce is learned without a second answer; a restart and a refresh keep the key; the token alone is useless', async () => {
+    const store = tempDir('oauth-store-', cleanups);
+    const log = join(store, 'browser.log');
+    const before = await servers.stats();
+    const run = bridge(store, log, ['--dpop']);
+    run.send(initialize(0));
+    run.send(callTool(1, 'echo'));
+    expect((await answer(run, 0)).result.serverInfo.name).toBe('protected');
+    expect((await answer(run, 1)).result.content[0].text).toBe('echo: test-user');
+    run.end();
+    expect((await exitOf(run)).code).toBe(0);
+    expect(run.messages().map((m) => m.id)).toEqual([0, 1]);
+    // The authorization request bound the code to the key (dpop_jkt).
+    expect(run.stderr()).toMatch(/dpop_jkt=[\w-]{43}/);
+    const record = storedRecord(store) as { tokenType: string; accessToken: string; dpopKey: Record<string, string> };
+    expect(record.tokenType.toLowerCase()).toBe('dpop');
+    expect(Object.keys(record.dpopKey).sort()).toEqual(['crv', 'd', 'kty', 'x', 'y']);
+    const mid = await servers.stats();
+    expect(mid.dpopRequests - before.dpopRequests).toBeGreaterThanOrEqual(3);
+    expect(mid.dpopNonceChallenges - before.dpopNonceChallenges).toBe(1);
+
+    // Copied out of the store, the token is refused as a Bearer token.
+    const stolen = await fetch(servers.mcpUrl, { method: 'POST', headers: { Authorization: `Bearer ${record.accessToken}`, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' }, body: JSON.stringify(initialize(9)) });
+    expect(stolen.status).toBe(401);
+    expect((await servers.stats()).bearerWithBoundToken - mid.bearerWithBoundToken).toBe(1);
+
+    // A restart without --dpop uses the stored key; an expired token is refreshed with a proof.
+    await servers.expire();
+    const again = bridge(store, log);
+    again.send(initialize(0));
+    again.send(callTool(1, 'echo'));
+    expect((await answer(again, 0)).result).toBeDefined();
+    expect((await answer(again, 1)).result.content[0].text).toBe('echo: test-user');
+    again.end();
+    expect((await exitOf(again)).code).toBe(0);
+    expect(again.messages().map((m) => m.id)).toEqual([0, 1]);
+    expect(browserRuns(log)).toBe(1);
+    const after = await servers.stats();
+    expect(after.refresh_token - mid.refresh_token).toBe(1);
+    expect((storedRecord(store) as { dpopKey: Record<string, string> }).dpopKey.d).toBe(record.dpopKey.d);
+    // The private key is a secret like the tokens: never in a log line.
+    for (const out of [run.stderr(), again.stderr()]) expect(out).not.toContain(record.dpopKey.d);
+  });
+});

@@ -9,7 +9,9 @@ import { buildOAuthConfig } from '../../src/auth/oauth-config';
 import { canonicalResource, resourceCovers } from '../../src/auth/resource-url';
 import { coversScopes, initialScope, unionScopes } from '../../src/auth/scopes';
 import { MAX_STEP_UPS, withAuthorization } from '../../src/auth/with-authorization';
-import { bearerChallenge } from '../../src/auth/www-authenticate';
+import { bearerChallenge, dpopNonceRequired } from '../../src/auth/www-authenticate';
+import { dpopProof, generateDpopKey, importDpopKey } from '../../src/auth/dpop';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { metadataUrls } from '../../src/auth/discovery';
 
 describe('WWW-Authenticate', () => {
@@ -23,6 +25,39 @@ describe('WWW-Authenticate', () => {
     expect(bearerChallenge('bearer realm=api')).toEqual({});
     expect(bearerChallenge('Basic realm="x"')).toBeUndefined();
     expect(bearerChallenge(undefined)).toBeUndefined();
+  });
+
+  test('DPoP (RFC 9449 section 7.1): offered beside Bearer, or alone; the nonce challenge', () => {
+    expect(bearerChallenge('Bearer resource_metadata="https://h/m", DPoP algs="ES256 PS256"')).toEqual({ resourceMetadata: 'https://h/m', dpop: true });
+    expect(bearerChallenge('DPoP algs="ES256", error="invalid_token", resource_metadata="https://h/m"')).toEqual({ error: 'invalid_token', resourceMetadata: 'https://h/m', dpop: true });
+    expect(bearerChallenge('Bearer realm=x')).not.toHaveProperty('dpop');
+    expect(dpopNonceRequired('DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"')).toBe(true);
+    expect(dpopNonceRequired('DPoP error="invalid_token"')).toBe(false);
+    expect(dpopNonceRequired('Bearer error="use_dpop_nonce"')).toBe(false);
+    expect(dpopNonceRequired(undefined)).toBe(false);
+  });
+});
+
+describe('DPoP proofs', () => {
+  test('a proof verifies with Node\'s own ECDSA (JWS r||s form) and carries htm, htu without query, ath and the nonce', async () => {
+    const { key, stored } = await generateDpopKey();
+    const again = await importDpopKey(stored);
+    const proof = await dpopProof(again, 'post', 'https://mcp.example/mcp?x=1#f', 'token-abc', 'n-1');
+    const [h, p, sig] = proof.split('.') as [string, string, string];
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
+    expect(header).toEqual({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.publicJwk });
+    expect(header.jwk).not.toHaveProperty('d');
+    expect(payload).toMatchObject({ htm: 'POST', htu: 'https://mcp.example/mcp', nonce: 'n-1', ath: createHash('sha256').update('token-abc').digest('base64url') });
+    expect(typeof payload.jti).toBe('string');
+    expect(Math.abs(payload.iat - Date.now() / 1000)).toBeLessThan(5);
+    const publicKey = createPublicKey({ key: header.jwk, format: 'jwk' });
+    expect(verify('sha256', Buffer.from(`${h}.${p}`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'))).toBe(true);
+    expect(verify('sha256', Buffer.from(`${h}.${p}x`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'))).toBe(false);
+    // Two proofs never share a jti (servers refuse replays).
+    const other = JSON.parse(Buffer.from((await dpopProof(key, 'POST', 'https://mcp.example/mcp', 'token-abc')).split('.')[1]!, 'base64url').toString());
+    expect(other.jti).not.toBe(payload.jti);
+    expect(other).not.toHaveProperty('nonce');
   });
 });
 
