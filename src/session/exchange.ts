@@ -1,9 +1,9 @@
-import { Observable, from, switchMap, throwError } from 'rxjs';
+import { Observable, type Subscriber, type Subscription } from 'rxjs';
 import type { ClassifiedMessage, SseCursor } from '../../operators';
 import { isSuccessStatus } from '../core/answers';
 import type { BackpressureGate, ReleaseMode } from '../core/backpressure';
 import type { HttpRequest, HttpResponse, SendHttp } from '../http/http-types';
-import { responseMessages } from '../http/response-messages';
+import { responseMessages, type ReadOptions } from '../http/response-messages';
 import { sendWithRetry, type RetryPolicy } from '../http/retry';
 import type { Logger } from '../log/logger';
 import { httpStatusError } from './read-error-body';
@@ -39,41 +39,10 @@ export interface ExchangeOptions {
  * body (the server sees the connection drop: that is how a cancelled call is stopped upstream).
  */
 export function exchangeResponse(build: (signal: AbortSignal) => HttpRequest, options: ExchangeOptions): Observable<HttpResponse> {
-  return new Observable<HttpResponse>((subscriber) => {
-    const ac = new AbortController();
-    let body: HttpResponse['body'] | undefined;
-    let finished = false;
-    const inner = from(sendWithRetry(options.send, build(ac.signal), options.retry, options.logger))
-      .pipe(
-        switchMap((res) => {
-          body = res.body;
-          if (isSuccessStatus(res.status)) {
-            options.accepted?.(res);
-            return [res];
-          }
-          const known = options.failure?.(res);
-          if (known !== undefined) return throwError(() => known);
-          return from(httpStatusError(res)).pipe(switchMap((err) => throwError(() => err)));
-        }),
-      )
-      .subscribe({
-        next: (res) => subscriber.next(res),
-        error: (err: unknown) => {
-          finished = true;
-          subscriber.error(err);
-        },
-        complete: () => {
-          finished = true;
-          subscriber.complete();
-        },
-      });
-    return () => {
-      inner.unsubscribe();
-      if (!finished && !(options.done?.() ?? false)) {
-        ac.abort();
-        body?.destroy();
-      }
-    };
+  return exchangeWith<HttpResponse>(build, options, (res, subscriber) => {
+    subscriber.next(res);
+    subscriber.complete();
+    return undefined;
   });
 }
 
@@ -83,10 +52,63 @@ export function exchangeResponse(build: (signal: AbortSignal) => HttpRequest, op
  * destroyed otherwise.
  */
 export function exchange(build: (signal: AbortSignal) => HttpRequest, options: ExchangeOptions): Observable<ClassifiedMessage> {
-  const release = (): ReleaseMode => (options.done?.() ? 'drain' : 'destroy');
-  return exchangeResponse(build, options).pipe(
-    switchMap((res) =>
-      responseMessages(res, { maxMessageBytes: options.maxMessageBytes, gate: options.gate, cursor: options.cursor, release }),
-    ),
-  );
+  const read: ReadOptions = {
+    maxMessageBytes: options.maxMessageBytes,
+    gate: options.gate,
+    cursor: options.cursor,
+    release: (): ReleaseMode => (options.done?.() ? 'drain' : 'destroy'),
+  };
+  return exchangeWith<ClassifiedMessage>(build, options, (res, subscriber) => responseMessages(res, read).subscribe(subscriber));
+}
+
+/**
+ * The engine of both: `read` is handed the 2xx response and the subscriber, and returns what
+ * carries the exchange on from there. One Observable with the promise handled in it, rather than
+ * from(promise) and a switchMap per exchange (and another switchMap for the body's messages):
+ * every request goes through here, and each operator is a subscriber built per request.
+ */
+function exchangeWith<T>(
+  build: (signal: AbortSignal) => HttpRequest,
+  options: ExchangeOptions,
+  read: (res: HttpResponse, subscriber: Subscriber<T>) => Subscription | undefined,
+): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const ac = new AbortController();
+    let body: HttpResponse['body'] | undefined;
+    // A 2xx response or an error arrived: the body's own release (see fromReadable) decides then.
+    let settled = false;
+    let closed = false;
+    let reading: Subscription | undefined;
+    const fail = (err: unknown) => {
+      settled = true;
+      subscriber.error(err);
+    };
+    sendWithRetry(options.send, build(ac.signal), options.retry, options.logger).then((res) => {
+      if (closed) return;
+      body = res.body;
+      try {
+        if (isSuccessStatus(res.status)) {
+          settled = true;
+          options.accepted?.(res);
+          reading = read(res, subscriber);
+          // Unsubscribed while `read` emitted: what it started must stop too.
+          if (closed) reading?.unsubscribe();
+          return;
+        }
+        const known = options.failure?.(res);
+        if (known !== undefined) fail(known);
+        else httpStatusError(res).then(fail, fail);
+      } catch (err) {
+        fail(err);
+      }
+    }, fail);
+    return () => {
+      closed = true;
+      reading?.unsubscribe();
+      if (!settled && !(options.done?.() ?? false)) {
+        ac.abort();
+        body?.destroy();
+      }
+    };
+  });
 }
