@@ -1,4 +1,4 @@
-import { EMPTY, Observable, Subject, catchError, concat, defer, finalize, from, ignoreElements, map, switchMap, takeUntil, observeOn, asapScheduler, tap, throwError, timer, lastValueFrom } from 'rxjs';
+import { Observable, Subject, catchError, concat, defer, finalize, from, ignoreElements, map, switchMap, tap, throwError, timer, lastValueFrom } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import type { ClassifiedMessage, JsonRpcId, SseCursor } from '../../operators';
 import { isAnswerTo, isSuccessStatus } from '../core/answers';
@@ -16,6 +16,7 @@ import { exchange } from './exchange';
 import { reconnectDelayMs } from './reconnect';
 import { ServerStream } from './server-stream';
 import { SessionState } from './session-state';
+import { untilAnswered } from './until-answered';
 
 export interface StreamableHttpClientOptions extends ClientOptions {
   /** How many times a POST's SSE stream that dropped before its answer is resumed with GET. */
@@ -78,16 +79,25 @@ export class StreamableHttpClient implements McpConnection {
     return message.kind === 'request' && message.method === 'tools/list' ? replies.pipe(map((reply) => this.learnTools(reply, message.id))) : replies;
   }
 
-  private route(message: ClassifiedMessage): Observable<ClassifiedMessage> {
-    return match(message)
-      .with({ kind: 'request', method: 'initialize' }, (m) => this.withTimeout(this.initialize(m)))
-      // MCP 2026-07-28: stateless, no handshake to wait for, no session to recover.
-      .with({ kind: 'request' }, isModernMessage, (m) => this.withTimeout(this.requestOnce(m as Extract<ClassifiedMessage, { kind: 'request' }>, false), m))
-      .with({ kind: 'request' }, (m) => this.withTimeout(this.afterGate(() => this.requestOnce(m, true)), m))
-      .with({ kind: 'notification', method: 'notifications/initialized' }, (m) => this.withTimeout(this.initialized(m)))
-      .with({ kind: P.union('notification', 'response') }, (m) => this.withTimeout(this.afterGate(() => this.postOnce(m, true))))
-      .with({ kind: P.union('batch', 'invalid') }, () => throwError(() => new Error('only single JSON-RPC messages can be sent')))
-      .exhaustive();
+  /** A switch rather than a ts-pattern match: it runs for every message (the match cost ~7 µs of a request's CPU). */
+  private route(m: ClassifiedMessage): Observable<ClassifiedMessage> {
+    switch (m.kind) {
+      case 'request':
+        if (m.method === 'initialize') return this.withTimeout(this.initialize(m));
+        // MCP 2026-07-28: stateless, no handshake to wait for, no session to recover.
+        if (isModernMessage(m)) return this.withTimeout(this.requestOnce(m, false), m);
+        return this.withTimeout(this.afterGate(() => this.requestOnce(m, true)), m);
+      case 'notification':
+        if (m.method === 'notifications/initialized') return this.withTimeout(this.initialized(m));
+        return this.withTimeout(this.afterGate(() => this.postOnce(m, true)));
+      case 'response':
+        return this.withTimeout(this.afterGate(() => this.postOnce(m, true)));
+      case 'batch':
+      case 'invalid':
+        return throwError(() => new Error('only single JSON-RPC messages can be sent'));
+      default:
+        return unreachable(m);
+    }
   }
 
   /** Stops the GET stream and ends the session with DELETE (405 means the server keeps it). */
@@ -195,18 +205,9 @@ export class StreamableHttpClient implements McpConnection {
       const post = this.exchange(this.postRequest(m), cursor, () => answered, recoverable, onHeaders, patientConnect);
       // MCP 2026-07-28 has no resumption: a broken stream loses the request (it is answered with an error).
       const messages = isModernMessage(m) ? post : this.resumable(post, cursor, () => answered, m.id);
-      const answer$ = new Subject<void>();
       return messages.pipe(
-        tap((reply) => {
-          if (isAnswerTo(reply, m.id)) {
-            answered = true;
-            answer$.next();
-          }
-        }),
-        // Complete once the answer is in, but not before the messages that arrived with it (the
-        // rest of a JSON batch, of the same SSE chunk) went through: they are emitted in the
-        // same tick, the completion comes a microtask later.
-        takeUntil(answer$.pipe(observeOn(asapScheduler))),
+        // Complete once the answer is in, and the messages that arrived with it went through.
+        untilAnswered(m.id, () => (answered = true)),
         catchError((err: unknown) =>
           err instanceof SessionExpiredError && recoverable
             ? from(this.recover(err.generation)).pipe(switchMap(() => this.requestOnce(m, false, onHeaders)))
@@ -302,32 +303,35 @@ export class StreamableHttpClient implements McpConnection {
    * `resumeAttempts` times. Without an event id there is nothing to resume: the request fails.
    */
   private resumable(source: Observable<ClassifiedMessage>, cursor: SseCursor, answered: () => boolean, id: JsonRpcId, attempt = 1): Observable<ClassifiedMessage> {
-    let dropped: unknown;
-    const guarded = source.pipe(
-      catchError((err: unknown) => {
-        if (!isStreamDrop(err)) return throwError(() => err);
-        dropped = err;
-        return EMPTY;
-      }),
-    );
-    return concat(
-      guarded,
-      defer(() => {
-        if (answered()) return EMPTY;
-        if (cursor.lastEventId === '' || attempt > this.options.resumeAttempts) {
-          return throwError(() => dropped ?? new NoResponseError());
+    // One Observable rather than concat(source.pipe(catchError(...)), defer(...)): every 2025
+    // request goes through here, and concat alone is several subscribers per request.
+    return new Observable<ClassifiedMessage>((subscriber) => {
+      const ended = (dropped?: unknown) => {
+        try {
+          if (answered()) return subscriber.complete();
+          if (cursor.lastEventId === '' || attempt > this.options.resumeAttempts) return subscriber.error(dropped ?? new NoResponseError());
+          const delay = reconnectDelayMs(attempt - 1, cursor.retryMs);
+          this.options.logger.info(`response stream for request ${JSON.stringify(id)} ended early: resuming after event ${JSON.stringify(cursor.lastEventId)} in ${delay} ms`);
+          const resume = this.exchange(
+            (signal) => ({ method: 'GET', url: this.options.url, headers: this.headers({ Accept: 'text/event-stream', 'Last-Event-ID': cursor.lastEventId }), signal }),
+            cursor,
+            answered,
+            false,
+          );
+          // The resumed stream carries this subscriber on (its teardown is added to it).
+          timer(delay)
+            .pipe(switchMap(() => this.resumable(resume, cursor, answered, id, attempt + 1)))
+            .subscribe(subscriber);
+        } catch (err) {
+          subscriber.error(err);
         }
-        const delay = reconnectDelayMs(attempt - 1, cursor.retryMs);
-        this.options.logger.info(`response stream for request ${JSON.stringify(id)} ended early: resuming after event ${JSON.stringify(cursor.lastEventId)} in ${delay} ms`);
-        const resume = this.exchange(
-          (signal) => ({ method: 'GET', url: this.options.url, headers: this.headers({ Accept: 'text/event-stream', 'Last-Event-ID': cursor.lastEventId }), signal }),
-          cursor,
-          answered,
-          false,
-        );
-        return timer(delay).pipe(switchMap(() => this.resumable(resume, cursor, answered, id, attempt + 1)));
-      }),
-    );
+      };
+      return source.subscribe({
+        next: (m) => subscriber.next(m),
+        error: (err: unknown) => (isStreamDrop(err) ? ended(err) : subscriber.error(err)),
+        complete: () => ended(),
+      });
+    });
   }
 
   /**
@@ -383,6 +387,10 @@ export class StreamableHttpClient implements McpConnection {
     const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, GET_STREAM_WAIT_MS)));
     this.streamOpened = Promise.race([opened, waited]).finally(() => clearTimeout(timer));
   }
+}
+
+function unreachable(m: never): never {
+  throw new Error(`unknown message kind ${JSON.stringify((m as ClassifiedMessage).kind)}`);
 }
 
 function isStreamDrop(err: unknown): boolean {
