@@ -8,7 +8,10 @@
  *   BENCH_QUICK=1 npm run bench        smoke test (small sizes, one round; ~1-2 min)
  *   node dist/bench/run-all.js [--quick] [--only=startup,latency,throughput,streaming,scaling,operators]
  *        [--bridges=floor,this,mcp-remote,supergateway] [--rounds=N] [--peer-timeout=S] [--no-write]
- *   (env: BENCH_QUICK, BENCH_ONLY, BENCH_BRIDGES, BENCH_ROUNDS, BENCH_PEER_TIMEOUT_S)
+ *        [--bursts=1000,10000] [--kinds=json,sse]
+ *   (env: BENCH_QUICK, BENCH_ONLY, BENCH_BRIDGES, BENCH_ROUNDS, BENCH_PEER_TIMEOUT_S, BENCH_BURSTS, BENCH_KINDS)
+ *   The per-request targets alone (small-request latency, 10,000 pipelined requests):
+ *     node dist/bench/run-all.js --only=latency,throughput --kinds=json --bursts=10000 --no-write
  *
  * Phases (each measured interleaved between targets, in an order rotated every round, and
  * reported as medians over rounds):
@@ -75,6 +78,8 @@ interface Settings {
   latencyCalls: number;
   warmupCalls: number;
   bursts: number[];
+  /** Answer kinds of the latency phase. */
+  latencyKinds: ResponseKind[];
   concurrency: number;
   streamRounds: number;
   messageBytes: number;
@@ -125,6 +130,11 @@ function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
   const num = (v: string | undefined, fallback: number) => (v === undefined || v === 'true' ? fallback : Number(v));
   const rounds = num(flag('rounds') ?? env.BENCH_ROUNDS, quick ? 1 : 3);
   const peerCapS = num(flag('peer-timeout') ?? env.BENCH_PEER_TIMEOUT_S, quick ? 30 : 120);
+  const list = (v: string | undefined) => (v === undefined || v === 'true' ? undefined : v.split(',').map((x) => x.trim()).filter((x) => x !== ''));
+  const bursts = list(flag('bursts') ?? env.BENCH_BURSTS)?.map(Number);
+  if (bursts?.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--bursts takes request counts: ${bursts.join(',')}`);
+  const kinds = list(flag('kinds') ?? env.BENCH_KINDS);
+  for (const k of kinds ?? []) if (k !== 'json' && k !== 'sse') throw new Error(`unknown answer kind ${k} (json, sse)`);
   return {
     quick,
     phases: new Set(only),
@@ -132,7 +142,8 @@ function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
     rounds,
     latencyCalls: quick ? 100 : 2000,
     warmupCalls: quick ? 20 : 300,
-    bursts: quick ? [200, 1000] : [1000, 10000],
+    bursts: bursts ?? (quick ? [200, 1000] : [1000, 10000]),
+    latencyKinds: (kinds as ResponseKind[] | undefined) ?? ['json', 'sse'],
     concurrency: 10,
     streamRounds: rounds,
     messageBytes: quick ? 4 * MiB : 64 * MiB,
@@ -193,7 +204,7 @@ async function latencyPhase(s: Settings, server: MockServerHandle, results: Benc
   const direct = new DirectClient(server.url, 1);
   await direct.initialize();
   const runs = new Map<string, Percentiles[]>();
-  const kinds: ResponseKind[] = ['json', 'sse'];
+  const kinds = s.latencyKinds;
   for (let round = 0; round < s.rounds; round++) {
     for (const kind of kinds) {
       for (const target of rotate(targets, round + (kind === 'sse' ? 1 : 0))) {
