@@ -4,7 +4,8 @@
  * written to the bridge's stdin and POSTed to a loopback server that reads the whole body.
  *
  * Reported per run: MB/s (message bytes / time from the first byte written to the answer line on
- * stdout) and the bridge's peak RSS from `/usr/bin/time -v` ("Maximum resident set size"). The
+ * stdout), the bridge's peak RSS from `/usr/bin/time -v` ("Maximum resident set size") and its
+ * CPU time (user + system, start-up included: see the baseline run). The
  * server checks that the body it got is the message byte for byte (SHA-256), as the bridge
  * forwards a host line as written. A tiny message first gives the bridge's baseline RSS.
  *
@@ -65,6 +66,8 @@ async function upstream(): Promise<Upstream> {
 interface Run {
   ms: number;
   peakRssKiB: number;
+  /** The bridge's user + system CPU time over its whole life, start-up included. */
+  cpuS: number;
   answer: string;
 }
 
@@ -96,14 +99,15 @@ async function runOnce(url: string, msg: Buffer): Promise<Run> {
   const code = await exited;
   const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
   if (code !== 0 || !peak) throw new Error(`bridge exited with ${code}: ${stderr.slice(-2000)}`);
-  return { ms: Number(at - t0) / 1e6, peakRssKiB: Number(peak[1]), answer: line };
+  const cpu = (name: string) => Number(new RegExp(`${name} time \\(seconds\\): ([\\d.]+)`).exec(stderr)?.[1] ?? NaN);
+  return { ms: Number(at - t0) / 1e6, peakRssKiB: Number(peak[1]), cpuS: cpu('User') + cpu('System'), answer: line };
 }
 
 async function main(): Promise<void> {
   const server = await upstream();
   try {
     const tiny = await runOnce(server.url, message(1024));
-    console.log(`baseline (1 KiB message): peak RSS ${round(tiny.peakRssKiB / 1024)} MiB`);
+    console.log(`baseline (1 KiB message): peak RSS ${round(tiny.peakRssKiB / 1024)} MiB, CPU ${round(tiny.cpuS, 2)} s`);
     const msg = message(SIZE);
     const sha256 = createHash('sha256').update(msg).digest('hex');
     const runs: Run[] = [];
@@ -114,7 +118,7 @@ async function main(): Promise<void> {
       if (!body || body.bytes !== msg.length || body.sha256 !== sha256) throw new Error(`the server got ${JSON.stringify(body)}, not the ${msg.length} bytes written`);
       if (!run.answer.includes('"result"')) throw new Error(`unexpected answer: ${run.answer.slice(0, 300)}`);
       runs.push(run);
-      console.log(`run ${i + 1}: ${round(SIZE / MiB / (run.ms / 1000))} MB/s (${round(run.ms)} ms), peak RSS ${round(run.peakRssKiB / 1024)} MiB`);
+      console.log(`run ${i + 1}: ${round(SIZE / MiB / (run.ms / 1000))} MB/s (${round(run.ms)} ms), peak RSS ${round(run.peakRssKiB / 1024)} MiB, bridge CPU ${round(run.cpuS, 2)} s`);
     }
     const mbps = median(runs.map((r) => SIZE / MiB / (r.ms / 1000)));
     const peak = Math.max(...runs.map((r) => r.peakRssKiB)) / 1024;

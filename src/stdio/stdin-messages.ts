@@ -10,9 +10,11 @@ import { decodeSegmentsNode } from './decode-segments-node';
  * the bytes received, instead of decoded and JSON.parsed (operators/classify-lines.ts): the same
  * threshold, for the same measurement, as server answers (src/http/scanned-message.ts: the
  * scanner is 3-4x faster from 32 KiB, JSON.parse below 2 KiB). A 64 MiB tools/call of mixed
- * UTF-8 with escapes through the CLI to a loopback server (bench/stdin-big-message.ts, 3 runs
- * each, loaded 2-core VM): decoded and parsed, 14.7-16.1 MB/s and peak RSS 396-487 MiB; on
- * bytes, 58.6-78.1 MB/s and 118-119 MiB (the bridge alone: 49 MiB).
+ * UTF-8 with escapes through the CLI to a loopback server (bench/stdin-big-message.ts, 9 runs
+ * each, 2-core VM): decoded and parsed, median 21 MB/s, peak RSS 393-490 MiB, 2.5-2.8 s of
+ * bridge CPU; on bytes, median 60 MB/s (44-76: the bench's own writer and server are then the
+ * bottleneck, the bridge idles two thirds of the time), 118-119 MiB, 0.8-0.9 s of CPU, a third
+ * of it the scan (start-up alone: 49 MiB, 0.2 s).
  */
 export const SCAN_STDIN_FROM_BYTES = 16 * 1024;
 
