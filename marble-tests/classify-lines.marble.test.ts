@@ -50,4 +50,14 @@ describe('classifyLines (marbles)', () => {
       expectObservable(source.pipe(classifyLines({ maxLineBytes: 10 }))).toBe('a-b|', { a: error('x'), b: error(null) });
     });
   });
+
+  it('answers an over-long line whose id is no valid JSON string with id null, and goes on (it used to end stdin)', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const source = cold('a-b|', { a: new LineTooLongError(10, '{"id":"\\x","method":"m"'), b: [utf8(small)] });
+      expectObservable(source.pipe(classifyLines())).toBe('a-b|', {
+        a: expect.objectContaining({ kind: 'invalid', id: null }),
+        b: classifyJsonRpc(small),
+      });
+    });
+  });
 });

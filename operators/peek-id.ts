@@ -24,7 +24,7 @@ export function peekId(head: string): JsonRpcId | null {
         const value = rest.slice(1).trimStart();
         if (value.startsWith('"')) {
           const close = stringEnd(value, 0);
-          return close === -1 ? null : (JSON.parse(value.slice(0, close + 1)) as string);
+          return close === -1 ? null : stringValue(value.slice(0, close + 1));
         }
         const num = NUMBER.exec(value);
         // A number cut off by the end of `head` could be longer than what is seen.
@@ -43,4 +43,16 @@ function stringEnd(text: string, start: number): number {
     else if (text[j] === '"') return j;
   }
   return -1;
+}
+
+/**
+ * A string literal's value, or null when it is not valid JSON (`"\x"`): an over-long line is the
+ * host's mistake, its id an aid; a throw here would end the reading of stdin.
+ */
+function stringValue(literal: string): string | null {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return null;
+  }
 }

@@ -85,6 +85,19 @@ describe('big host messages', () => {
     expect(posts(server).find((r) => r.json.id === 2)!.body).toBe(latin1.toString('utf8'));
   });
 
+  test('an over-long line whose id is no valid JSON string is answered with id null, and the next request still is', async () => {
+    const server = await h.mcpServer((r, res) => reply(res, 200, 'application/json', JSON.stringify(result(r.json.id, { ok: true }))));
+    const run = h.rawCli(['--url', server.url, '--max-message-bytes', '1024']);
+    run.sendRaw(`{"id":"\\x","method":"tools/call","params":{"a":"${'a'.repeat(2000)}"}}\n{"jsonrpc":"2.0","id":2,"method":"ping"}\n`);
+    await run.waitForNewlines(2);
+    run.end();
+    expect(await exitOf(run)).toEqual({ code: 0, signal: null });
+    expect(run.lines().map(parseLine).map((m) => [m.id, m.error?.code])).toEqual([
+      [null, -32600],
+      [2, undefined],
+    ]);
+  });
+
   test('--content-type application/x-www-form-urlencoded: a big message is form-encoded as before', async () => {
     const server = await h.mcpServer((r, res) => reply(res, 200, 'application/json', JSON.stringify(result(1, { type: r.headers['content-type'] }))));
     const run = h.rawCli(['--url', server.url, '--content-type', 'application/x-www-form-urlencoded']);
