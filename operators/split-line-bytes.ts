@@ -32,7 +32,10 @@ export interface SplitLineBytesOptions {
  * stopped (Uint8Array#indexOf, native), and a line spanning many chunks is collected as a list of
  * views, never searched again nor joined here. A CR ending a chunk and an LF starting the next
  * form one terminator, as in splitLines. Over-long lines are measured in bytes; the error keeps
- * the line's first 256 characters (decoded, U+FFFD for invalid bytes) for its id.
+ * the line's first 256 characters (decoded, U+FFFD for invalid bytes) for its id. splitLines
+ * measured decoded text, where an invalid byte weighs the 3 bytes of its U+FFFD: a line with
+ * invalid UTF-8 is now cut off when its bytes pass the cap, possibly a read later, its head then
+ * showing more of it (classifyLines still refuses it if its decoded text is over the cap).
  */
 export function splitLineBytes(options?: SplitLineBytesOptions & { onOversize?: 'error' }): OperatorFunction<Uint8Array, readonly Uint8Array[]>;
 export function splitLineBytes(options: SplitLineBytesOptions & { onOversize: 'emit' }): OperatorFunction<Uint8Array, readonly Uint8Array[] | LineTooLongError>;

@@ -4,8 +4,9 @@
  * on random lines: JSON-RPC messages and near misses (duplicate and escaped keys, scalar params,
  * ids as written: 1e400, 2^64, -0), batches, blanks that only String#trim knows (NBSP, BOM),
  * invalid UTF-8 inside strings, cut into random chunks, with and without a size cap. Every
- * message must come out the same (kind, id, method, text, parsed value, error answer), a scanned
- * one's bytes must be its text's, and the scan threshold must not matter (0: every line scanned).
+ * message must come out the same (kind, id, method, text, parsed value, error answer; see
+ * recoveredId for the one exception), a scanned one's bytes must be its text's, and the scan
+ * threshold must not matter (0: every line scanned).
  */
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
@@ -20,7 +21,7 @@ import {
   type ClassifiedMessage,
 } from '../../operators';
 import { decodeSegmentsNode } from '../../src/stdio/decode-segments-node';
-import { concat, cutAt } from './support';
+import { byteStream, chunkings, concat, cutAt } from './support';
 
 const encoder = new TextEncoder();
 
@@ -50,6 +51,22 @@ function view(m: ClassifiedMessage): Record<string, unknown> {
   else if (m.kind === 'batch') seen.items = m.items;
   else seen.message = m.message;
   return seen;
+}
+
+const OVERSIZE = /^Invalid Request: message exceeds the limit/;
+
+/**
+ * The one allowed difference. An over-long line is cut off once what has arrived of it passes the
+ * cap, and its id is looked for in what arrived by then. The text path counted the decoded text,
+ * where an invalid byte weighs the 3 bytes of its U+FFFD; bytes are counted as bytes, so a line
+ * with invalid UTF-8 may be cut a chunk later, with more of its head seen: an id the text path
+ * missed may be found (never another one: peekId answers only from a complete id). Such a
+ * message is compared as if the id had been missed.
+ */
+function recoveredId(actual: Record<string, unknown>, expected: Record<string, unknown> | undefined): Record<string, unknown> {
+  const error = (actual.error as { error?: { message?: string } } | undefined)?.error;
+  if (expected?.id !== null || actual.id === null || !OVERSIZE.test(error?.message ?? '')) return actual;
+  return { ...actual, id: null, error: { ...(actual.error as object), id: null } };
 }
 
 const key = fc.constantFrom('"jsonrpc"', '"id"', '"method"', '"params"', '"result"', '"error"', '"\\u0069d"', '"x"');
@@ -108,7 +125,7 @@ describe('stdin on bytes against stdin on text', () => {
           const chunks = cutAt(bytes, cuts.map((c) => c % (bytes.length + 1)));
           const expected = run(chunks, textPipeline(max)).map(view);
           const messages = run(chunks, bytePipeline(max, scanFrom, node));
-          const actual = messages.map(view);
+          const actual = messages.map(view).map((m, i) => recoveredId(m, expected[i]));
           if (!isDeepStrictEqual(actual, expected)) throw new Error(`${JSON.stringify(actual)}\n!==\n${JSON.stringify(expected)}`);
           for (const m of messages) {
             if (m.raw === undefined) continue;
@@ -142,6 +159,29 @@ describe('stdin on bytes against stdin on text', () => {
     expect(scanned!.message).toEqual(JSON.parse(big));
     expect(scanned!.text).toBe(big);
     expect(decoded).toBe(2); // once, for both
+  });
+});
+
+describe('splitLineBytes', () => {
+  it('frames the same lines whatever the chunking, and the same as splitLines on the decoded text', () => {
+    const lines = (chunks: Uint8Array[]) => {
+      const out: string[] = [];
+      from(chunks).pipe(splitLineBytes()).subscribe((line) => out.push(Buffer.from(concat(line)).toString('latin1')));
+      return out;
+    };
+    fc.assert(
+      fc.property(byteStream(), fc.array(fc.nat(), { maxLength: 6 }), (bytes, cuts) => {
+        const whole = lines([bytes]);
+        for (const { name, chunks } of chunkings(bytes, cuts)) {
+          const got = lines(chunks);
+          if (!isDeepStrictEqual(got, whole)) throw new Error(`${name}: ${JSON.stringify(got)} !== ${JSON.stringify(whole)}`);
+        }
+        const texts: string[] = [];
+        from([bytes]).pipe(decodeUtf8(), splitLines()).subscribe((line) => texts.push(line));
+        expect(whole.map((line) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(Buffer.from(line, 'latin1')))).toEqual(texts);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
