@@ -65,7 +65,9 @@ export function exchange(build: (signal: AbortSignal) => HttpRequest, options: E
  * The engine of both: `read` is handed the 2xx response and the subscriber, and returns what
  * carries the exchange on from there. One Observable with the promise handled in it, rather than
  * from(promise) and a switchMap per exchange (and another switchMap for the body's messages):
- * every request goes through here, and each operator is a subscriber built per request.
+ * every request goes through here, and each operator is a subscriber built per request. (This,
+ * the client's and the bridge's single Observables took RxJS' own CPU in the 10,000-pipelined
+ * profile from 111 to 46 µs per request.)
  */
 function exchangeWith<T>(
   build: (signal: AbortSignal) => HttpRequest,
