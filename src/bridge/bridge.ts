@@ -310,7 +310,8 @@ export class Bridge {
     const answer = errorForRequest(err, req.id);
     let line = JSON.stringify(answer);
     if (typeof req.id === 'number') {
-      const idText = idTextOf(req.text);
+      // A message classified from its bytes carries the id's text already (no decode, no rescan).
+      const idText = req.scan?.id?.text ?? idTextOf(req.text);
       if (idText !== undefined) line = `{"jsonrpc":"2.0","id":${idText},"error":${JSON.stringify(answer.error)}}`;
     }
     return this.options.redact ? this.options.redact(line) : line;
