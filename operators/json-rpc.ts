@@ -110,6 +110,42 @@ export function classifyJsonRpc(raw: string): ClassifiedMessage {
 
 /** Classifies an already parsed value; `text` is what will be forwarded for it. */
 export function classifyValue(value: unknown, text: string): ClassifiedMessage {
+  return classifyCommon(value, text) ?? classifyByRules(value, text);
+}
+
+/**
+ * The well-formed request, notification and response, by plain property checks: every host
+ * request and server answer goes through here, and ts-pattern's matcher cost about 24 µs of each
+ * round trip in the 10,000-pipelined profile (6.5 µs for a tools/call and its answer in a warm
+ * loop, against 0.04 µs for these checks). Undefined for anything else, which the rules
+ * below classify; for what it does classify it gives exactly their answer (a fast-check
+ * differential test holds the two together: test/operators/classify-value.property.test.ts).
+ */
+function classifyCommon(value: unknown, text: string): ClassifiedMessage | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const m = value as Record<string, unknown>;
+  if (m.jsonrpc !== '2.0') return undefined;
+  const id = m.id;
+  const idOk = typeof id === 'string' || typeof id === 'number';
+  if (typeof m.method === 'string') {
+    const params = m.params;
+    if (typeof params === 'string' || typeof params === 'number' || typeof params === 'boolean') return undefined;
+    if (idOk) return { kind: 'request', id: id as JsonRpcId, method: m.method, message: value as JsonRpcRequest, text };
+    return 'id' in m ? undefined : { kind: 'notification', method: m.method, message: value as JsonRpcNotification, text };
+  }
+  if ('method' in m || !(idOk || id === null)) return undefined;
+  const hasResult = 'result' in m;
+  const hasError = 'error' in m;
+  if (hasResult && !hasError) return { kind: 'response', id: id as JsonRpcId | null, message: value as JsonRpcSuccess, text };
+  const error = m.error as { code?: unknown; message?: unknown } | null;
+  if (hasError && !hasResult && typeof error === 'object' && error !== null && typeof error.code === 'number' && typeof error.message === 'string') {
+    return { kind: 'response', id: id as JsonRpcId | null, message: value as JsonRpcErrorResponse, text };
+  }
+  return undefined;
+}
+
+/** The JSON-RPC 2.0 rules, each shape with the error it earns (exported for the differential test). */
+export function classifyByRules(value: unknown, text: string): ClassifiedMessage {
   return match<unknown, ClassifiedMessage>(value)
     .with(P.array(), (items) => ({ kind: 'batch', items, text }))
     .with({ jsonrpc: '2.0', method: P.string, ...scalarParams }, (message) =>
