@@ -35,6 +35,18 @@ function bridge(store: string, log: string, extra: string[] = [], env: Record<st
   return h.cli(['--url', servers.mcpUrl, '--oauth-store', store, '--auth-timeout', '30', '--log-level', 'debug', ...extra], { ...browserEnv(log), ...env });
 }
 
+/** initialize and an echo call, both answered by the protected server, then a clean exit with nothing else on stdout. */
+async function initializeAndEcho(run: CliRun): Promise<void> {
+  run.send(initialize(0));
+  run.send(callTool(1, 'echo'));
+  expect((await answer(run, 0)).result.serverInfo.name).toBe('protected');
+  expect((await answer(run, 1)).result.content[0].text).toBe('echo: test-user');
+  run.end();
+  expect((await exitOf(run)).code).toBe(0);
+  // One answer per request, nothing else on stdout.
+  expect(run.messages().map((m) => m.id)).toEqual([0, 1]);
+}
+
 /** Signs in with a first bridge (initialize + echo) and stops it: the store then holds tokens. */
 async function signedInStore(): Promise<{ store: string; log: string }> {
   const store = tempDir('oauth-store-', cleanups);
@@ -53,14 +65,7 @@ describe('authorization code sign-in (browser)', () => {
     const log = join(store, 'browser.log');
     const before = await servers.stats();
     const run = bridge(store, log);
-    run.send(initialize(0));
-    run.send(callTool(1, 'echo'));
-    expect((await answer(run, 0)).result.serverInfo.name).toBe('protected');
-    expect((await answer(run, 1)).result.content[0].text).toBe('echo: test-user');
-    run.end();
-    expect((await exitOf(run)).code).toBe(0);
-    // One answer per request, nothing else on stdout.
-    expect(run.messages().map((m) => m.id)).toEqual([0, 1]);
+    await initializeAndEcho(run);
     expect(browserRuns(log)).toBe(1);
     const stderr = run.stderr();
     expect(stderr).toMatch(/sign in to 127\.0\.0\.1:\d+ in your browser/);
@@ -279,13 +284,7 @@ describe('DPoP (RFC 9449)', () => {
     const log = join(store, 'browser.log');
     const before = await servers.stats();
     const run = bridge(store, log, ['--dpop']);
-    run.send(initialize(0));
-    run.send(callTool(1, 'echo'));
-    expect((await answer(run, 0)).result.serverInfo.name).toBe('protected');
-    expect((await answer(run, 1)).result.content[0].text).toBe('echo: test-user');
-    run.end();
-    expect((await exitOf(run)).code).toBe(0);
-    expect(run.messages().map((m) => m.id)).toEqual([0, 1]);
+    await initializeAndEcho(run);
     // The authorization request bound the code to the key (dpop_jkt).
     expect(run.stderr()).toMatch(/dpop_jkt=[\w-]{43}/);
     const record = storedRecord(store) as { tokenType: string; accessToken: string; dpopKey: Record<string, string> };
