@@ -13,8 +13,9 @@ import {
 } from '../../operators';
 import { UpstreamProtocolError } from '../core/errors';
 import type { BackpressureGate, ReleaseMode } from '../core/backpressure';
+import { SCAN_FROM_BYTES } from '../core/scan-threshold';
 import type { HttpResponse, ResponseBody } from './http-types';
-import { duplicateKeysError, SCAN_FROM_BYTES, scannedAnswer } from './scanned-message';
+import { duplicateKeysError, scannedAnswer } from './scanned-message';
 
 /** How a response body carries messages. */
 export type BodyFormat = 'none' | 'sse' | 'json' | 'ndjson';

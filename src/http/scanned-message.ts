@@ -3,19 +3,6 @@ import { UpstreamProtocolError } from '../core/errors';
 import type { ResponseBody } from './http-types';
 
 /**
- * From this size on, a server's answer is scanned on its bytes (operators/json-scanner.ts: grammar,
- * UTF-8, the routing members, one pass) instead of decoded and JSON.parsed just to be validated and
- * routed: the bytes are forwarded as they came, and the text and the parsed value are made only if
- * something asks for them (the library's Observable, a tools/list to learn). A large answer is then
- * held once, as its bytes, instead of as bytes, text and parse copy. Measured CPU per message
- * (bench/json-scanner.bench.ts, ONLY=threshold): even at 8 KiB, scanner 3-4x faster from 32 KiB
- * (76 vs 243 µs mixed text), JSON.parse faster below 2 KiB; 16 KiB leaves margin for the lazy
- * parse a library caller may still ask for. A 34 MB mixed-UTF-8 answer through the CLI: peak RSS
- * 213-217 MiB decoded and parsed, 110-113 MiB scanned.
- */
-export const SCAN_FROM_BYTES = 16 * 1024;
-
-/**
  * A large successful answer (`{"jsonrpc":"2.0","id":…,"result":…}`) classified from its bytes,
  * with `text` and `message` computed on first use. Undefined when the bytes are anything else
  * (invalid JSON or UTF-8, an error, a request, a batch): the general path decides those, with its
