@@ -6,6 +6,7 @@ import type { HttpRequest, HttpResponse } from './http-types';
 import { NodeResponseBody } from './node-body';
 import { nodeHttpAdapter } from './node-http-adapter';
 import { followRedirects } from './redirects';
+import { segmentsLength } from './request-body';
 
 /** The environment variables axios reads a proxy from (their URL's password is a secret too). */
 export const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
@@ -79,7 +80,7 @@ export class HttpTransport {
 }
 
 function bodyBytes(body: HttpRequest['body']): number {
-  return typeof body === 'string' ? body.length : (body ?? []).reduce((n, segment) => n + segment.length, 0);
+  return typeof body === 'string' ? body.length : segmentsLength(body ?? []);
 }
 
 type Agents = ReturnType<typeof createAgents>;

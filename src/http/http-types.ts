@@ -5,12 +5,14 @@ import type { BackpressureGate, ReleaseMode } from '../core/backpressure';
  * The HTTP exchange as the session layer sees it, with no Node type in it: the Node transport
  * (axios' http adapter) and the browser transport (axios' fetch adapter) both produce it.
  */
+/** A request body: text, or UTF-8 bytes as segments (a large host message forwarded as received; see encodeMessageBody). */
+export type RequestBody = string | readonly Uint8Array[];
+
 export interface HttpRequest {
   method: 'POST' | 'GET' | 'DELETE';
   url: string;
   headers: Record<string, string>;
-  /** Text, or UTF-8 bytes as segments (a large host message forwarded as received; see encodeMessageBody). */
-  body?: string | readonly Uint8Array[];
+  body?: RequestBody;
   signal: AbortSignal;
   /**
    * Which socket pool carries it. 'request' (the default): the pool sized to the request slots,

@@ -5,6 +5,7 @@ import { urlToHttpOptions } from 'node:url';
 import * as zlib from 'node:zlib';
 import { AxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { recordAttemptFacts, watchAttempt } from './attempt-facts';
+import { segmentsLength } from './request-body';
 
 /** What the bridge accepts when the request does not say: what `decompressed` can undo. */
 const ACCEPT_ENCODING = 'gzip, deflate, br';
@@ -29,7 +30,7 @@ export const nodeHttpAdapter: AxiosAdapter = (config: InternalAxiosRequestConfig
     const body = typeof config.data === 'string' || Array.isArray(config.data) ? (config.data as string | readonly Uint8Array[]) : undefined;
     const headers = config.headers.toJSON(true) as Record<string, string>;
     if (!hasHeader(headers, 'accept-encoding')) headers['Accept-Encoding'] = ACCEPT_ENCODING;
-    if (body !== undefined) headers['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.reduce((n, segment) => n + segment.length, 0));
+    if (body !== undefined) headers['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : segmentsLength(body));
     const options: http.RequestOptions = {
       ...target,
       method: (config.method ?? 'get').toUpperCase(),

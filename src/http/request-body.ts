@@ -1,4 +1,5 @@
 import type { ClassifiedMessage } from '../../operators';
+import type { RequestBody } from './http-types';
 
 /**
  * Request body encoding, as mcpgateway.wrapper does it: JSON by default; form encoding on
@@ -38,9 +39,6 @@ function formEncode(obj: Record<string, unknown>): string {
   return form.toString();
 }
 
-/** A POST body: text, or UTF-8 bytes as segments (a host message forwarded as it was received). */
-export type RequestBody = string | readonly Uint8Array[];
-
 /**
  * encodeBody for a classified message. A message held as its bytes (`raw`: a large stdin line,
  * classified by the byte scanner) goes as those bytes when the setting sends JSON, with no
@@ -51,6 +49,13 @@ export type RequestBody = string | readonly Uint8Array[];
 export function encodeMessageBody(m: ClassifiedMessage, setting: string, valueOf: (m: ClassifiedMessage) => unknown = valueToEncode): { body: RequestBody; contentType: string } {
   if (m.raw !== undefined && setting.split(';')[0]!.trim().toLowerCase() === JSON_TYPE) return { body: m.raw, contentType: JSON_TYPE };
   return encodeBody(m.text, valueOf(m), setting);
+}
+
+/** How many bytes a body of segments holds. */
+export function segmentsLength(segments: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const segment of segments) n += segment.length;
+  return n;
 }
 
 /** The value a form encoding is made of: the message, a batch's items. */

@@ -1,4 +1,5 @@
 import type { HttpRequest } from './http-types';
+import { segmentsLength } from './request-body';
 
 /** Bodies larger than this are not parsed for a log label: a label is not worth a 10 MB parse. */
 const PARSE_LIMIT = 64 * 1024;
@@ -26,7 +27,7 @@ export function requestLabel(request: HttpRequest): string {
 
 /** A body of segments as text, when it is small enough to be parsed for a label. */
 function smallText(segments: readonly Uint8Array[]): string | undefined {
-  if (segments.reduce((n, segment) => n + segment.length, 0) > PARSE_LIMIT) return undefined;
+  if (segmentsLength(segments) > PARSE_LIMIT) return undefined;
   const decoder = new TextDecoder();
   return segments.map((segment) => decoder.decode(segment, { stream: true })).join('') + decoder.decode();
 }
