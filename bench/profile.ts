@@ -6,6 +6,7 @@
  *     workloads: latency-json | latency-sse (n calls, default 5000),
  *                pipelined (n requests, default 10000),
  *                message (n MiB, default 64) | events (n MiB, default 1024)
+ *     --text=mixed: the message or events filled with mixed UTF-8 and JSON escapes (default ascii)
  *   --save also writes the summary to bench/results/profiles/<workload>.md.
  */
 import * as fs from 'node:fs';
@@ -23,6 +24,7 @@ async function main(argv: string[]): Promise<void> {
   const dir = path.resolve(opt('dir') ?? '/tmp/prof');
   const top = Number(opt('top') ?? 20);
   const size = opt('size') !== undefined ? Number(opt('size')) : undefined;
+  const textKind = opt('text') === 'mixed' ? 'mixed' : 'ascii';
   const workloads = ['latency-json', 'latency-sse', 'pipelined', 'message', 'events'];
   if (!workload || !workloads.includes(workload)) {
     console.error(`usage: node dist/bench/profile.js <${workloads.join('|')}> [--size=n] [--dir=/tmp/prof] [--top=20]`);
@@ -47,8 +49,8 @@ async function main(argv: string[]): Promise<void> {
       const burst = await pipelinedBridge(bridge, n, 'json', 300_000);
       headline = `pipelined: ${n} requests in ${burst.ms.toFixed(0)} ms = ${Math.round(n / (burst.ms / 1000))} req/s`;
     } else {
-      const result = await streamBridge(bridge, workload as 'message' | 'events', bytes, 300_000);
-      headline = `${workload} of ${bytes / MiB} MiB: ${mbPerSecond(bytes, result.ms).toFixed(1)} MB/s, peak RSS ${((bridge.memory()?.hwm ?? 0) / MiB).toFixed(1)} MiB`;
+      const result = await streamBridge(bridge, workload as 'message' | 'events', bytes, 300_000, textKind);
+      headline = `${workload} of ${bytes / MiB} MiB (${textKind}): ${mbPerSecond(bytes, result.ms).toFixed(1)} MB/s, peak RSS ${((bridge.memory()?.hwm ?? 0) / MiB).toFixed(1)} MiB`;
     }
   } finally {
     // A normal exit (stdin closed) so that V8 writes the profile.

@@ -2,7 +2,8 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { LineTooLongError } from './errors';
 import { classifyJsonRpc, type ClassifiedMessage } from './json-rpc';
 import { tooLong } from './parse-json-rpc';
-import { scannedHostMessage, type DecodeSegments } from './scanned-host-message';
+import { scannedHostMessage } from './scanned-host-message';
+import type { DecodeSegments } from './scanned-message';
 import { exceedsUtf8 } from './utf8-length';
 
 export interface ClassifyLinesOptions {

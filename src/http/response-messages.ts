@@ -15,7 +15,7 @@ import { UpstreamProtocolError } from '../core/errors';
 import type { BackpressureGate, ReleaseMode } from '../core/backpressure';
 import { SCAN_FROM_BYTES } from '../core/scan-threshold';
 import type { HttpResponse, ResponseBody } from './http-types';
-import { duplicateKeysError, scannedAnswer } from './scanned-message';
+import { duplicateKeysError, scannedServerMessage } from './scanned-message';
 
 /** How a response body carries messages. */
 export type BodyFormat = 'none' | 'sse' | 'json' | 'ndjson';
@@ -91,7 +91,7 @@ function unknownFormat(format: never): never {
  * and a large message is then held as its bytes, its text and its parsed value, not once more.
  */
 function sseMessage(e: SseByteEvent, body: ResponseBody): ClassifiedMessage {
-  const scanned = e.dataLines === 1 && e.dataBytes >= SCAN_FROM_BYTES ? scannedAnswer(e.data, e.dataBytes, body) : undefined;
+  const scanned = e.dataLines === 1 && e.dataBytes >= SCAN_FROM_BYTES ? scannedServerMessage(e.data, body) : undefined;
   if (scanned !== undefined) return scanned;
   const data = body.decode(e.data, e.dataBytes);
   const message = toMessage(data, e.dataLines === 1 ? e.data : undefined);
@@ -195,7 +195,7 @@ function jsonBody(max: number, body: ResponseBody): OperatorFunction<Uint8Array,
  * so that big integers and number spellings survive), or none when the body is empty.
  */
 function jsonBodyMessages(whole: WholeBody, body: ResponseBody): ClassifiedMessage[] {
-  const scanned = whole.size >= SCAN_FROM_BYTES ? scannedAnswer(whole.chunks, whole.size, body) : undefined;
+  const scanned = whole.size >= SCAN_FROM_BYTES ? scannedServerMessage(whole.chunks, body) : undefined;
   if (scanned !== undefined) return [scanned];
   const decoded = body.decode(whole.chunks, whole.size);
   const text = decoded.trim();

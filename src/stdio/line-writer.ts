@@ -37,6 +37,7 @@ export class LineWriter {
   write(line: OutputLine): void {
     if (this.closed) return;
     this.lines++;
+    if (!this.batching) this.startBatch();
     // A large line is written as is and its newline after it: `line + '\n'` would copy it once more.
     let ok: boolean;
     if (typeof line !== 'string') ok = this.writeSegments(line);
@@ -59,14 +60,29 @@ export class LineWriter {
     }
   }
 
-  /** Corked, so that the segments and the newline leave in one writev. */
+  /** The segments and the newline: in the batch, so they leave in one writev. */
   private writeSegments(segments: readonly Uint8Array[]): boolean {
-    this.out.cork();
     for (const segment of segments) this.out.write(segment);
-    const ok = this.out.write(NEWLINE);
-    this.out.uncork();
-    return ok;
+    return this.out.write(NEWLINE);
   }
+
+  /**
+   * The lines written in one turn of JavaScript (the events of one socket read, the answers of
+   * one tick) leave together, in one writev, when the turn ends, as the reference relay does: a
+   * pipe write wakes the reader each time. 256 MiB of 16 KiB events, four to a socket read: ASCII
+   * 170 -> 180 MB/s, mixed UTF-8 level (110); 10,000 pipelined requests: no change (each answer
+   * arrives in a turn of its own). Medians of 3 interleaved runs, 2 cores.
+   */
+  private batching = false;
+  private startBatch(): void {
+    this.batching = true;
+    this.out.cork();
+    process.nextTick(this.endBatch);
+  }
+  private readonly endBatch = (): void => {
+    this.batching = false;
+    this.out.uncork();
+  };
 
   /** Undefined while stdout takes more; a promise that resolves on 'drain' while it is full. */
   readonly gate = (): Promise<void> | undefined => this.drainPromise;

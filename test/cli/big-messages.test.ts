@@ -59,6 +59,31 @@ describe('big messages', () => {
     expect(sha(run.text())).toBe(sha(answer + '\n'));
   });
 
+  test('large server notifications and a large server request in an SSE answer are printed byte for byte, in order', async () => {
+    // Above the scan threshold (16 KiB) server messages are classified on their bytes, not parsed:
+    // each kind must still be routed as that kind (a notification or request taken for an answer
+    // would end the call early or be dropped) and printed as received, blanks around it trimmed.
+    const unit = 'abcdefghij ü € 😀 日本 \\" \\\\ \\u00e9 ';
+    const text = (bytes: number) => unit.repeat(Math.ceil(bytes / Buffer.byteLength(unit)));
+    const progress = (n: number) => `{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":"t","progress":${n},"message":"${text(64 * 1024)}"}}`;
+    const sampling = `{"jsonrpc":"2.0","id":"s-1","method":"sampling/createMessage","params":{"messages":[{"role":"user","content":{"type":"text","text":"${text(256 * 1024)}"}}],"maxTokens":5}}`;
+    const answer = bigAnswer(7, 1 * MiB);
+    const events = [progress(1), sampling, progress(2), answer];
+    const server = await h.mcpServer(async (_r, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      // One event with blanks around its JSON (SSE drops one space after "data:", the bridge the rest).
+      const body = events.map((e, i) => (i === 2 ? `data:   ${e} \t\n\n` : `event: message\ndata: ${e}\n\n`)).join('');
+      await writeInPieces(res, Buffer.from(body, 'utf8'));
+    });
+    const run = h.rawCli(['--url', server.url]);
+    run.send({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'x', _meta: { progressToken: 't' } } });
+    await run.waitForNewlines(4, 45000);
+    run.end();
+    expect(await exitOf(run)).toEqual({ code: 0, signal: null });
+    expect(run.newlines).toBe(4);
+    expect(sha(run.text())).toBe(sha(events.join('\n') + '\n'));
+  });
+
   test('--max-message-bytes 1048576: a 2 MiB response (JSON, SSE, NDJSON) is one error line each, and the bridge keeps serving', async () => {
     const server = await h.mcpServer(async (r, res) => {
       const id = r.json.id as number;

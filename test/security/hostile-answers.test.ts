@@ -68,6 +68,16 @@ describe('hostile answers', () => {
     expect(line.error?.message).toContain('duplicate keys (id)');
   });
 
+  test('a large notification (scanned on its bytes) with duplicate method keys is refused, with the request\'s id', async () => {
+    const big = 'é'.repeat(300_000);
+    const notification = `{"jsonrpc":"2.0","method":"notifications/message","method":"notifications/progress","params":{"text":"${big}"}}`;
+    const srv = await h.mcpServer((_req, res) => reply(res, 200, 'text/event-stream', `data: ${notification}\n\ndata: {"jsonrpc":"2.0","id":4,"result":{}}\n\n`));
+    const run = h.cli(['--url', srv.url]);
+    const line = await onlyAnswer(run, { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'x' } });
+    expect(line.id).toBe(4);
+    expect(line.error?.message).toContain('duplicate keys (method)');
+  });
+
   test('a large answer with invalid UTF-8 is forwarded as before: decoded with U+FFFD, one line', async () => {
     const head = Buffer.from('{"jsonrpc":"2.0","id":3,"result":{"text":"' + 'a'.repeat(300_000));
     const body = Buffer.concat([head, Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]);
