@@ -3,7 +3,11 @@
  * byte for byte what the compiled modules (dist/src/cli.js) say for the same scripted session on a
  * loopback server: initialize, initialized, tools/list, a tool call streamed with progress, a line
  * that is not JSON (-32700). Each line is written once the previous one is answered, so the order
- * of stdout is the session's, not a race.
+ * of stdout is the session's, not a race. And what it does not load for a plain http:// server
+ * that does not compress, with no OAuth record: Node's https, tls, crypto, zlib and fs/promises
+ * (with its readline), loaded on first use (src/http/agents.ts, src/http/node-http-adapter.ts,
+ * src/auth/oauth-store.ts, LAZY in scripts/bundle-cli.mjs); loaded at start-up they cost 1.4 MiB
+ * of idle RSS.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +19,9 @@ const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'mcp-rx-bridge.js');
 const BUNDLE = join(ROOT, 'dist', 'cli.bundle.js');
 const MODULES = join(ROOT, 'dist', 'src', 'cli.js');
+
+/** Loaded only when an https:// URL, a compressed answer, OAuth or DPoP needs them. */
+const LAZY_BUILTINS = ['https', 'tls', 'crypto', 'zlib', 'fs/promises', 'internal/readline/interface', 'http2'];
 
 /** A line to write, and how to know it was answered (the answer's id). */
 const SCRIPT: Array<{ line: string; answer?: number | null }> = [
@@ -35,8 +42,8 @@ interface Session {
   code: number | null;
 }
 
-async function runSession(args: string[], url: string): Promise<Session> {
-  const child = spawn(process.execPath, [...args, '--url', url, '--log-level', 'off'], { stdio: ['pipe', 'pipe', 'pipe'] });
+async function runSession(args: string[], url: string, flags: string[] = []): Promise<Session> {
+  const child = spawn(process.execPath, [...args, '--url', url, '--log-level', 'off', ...flags], { stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   let text = '';
   let stderr = '';
@@ -111,5 +118,22 @@ describe('the bundled CLI (dist/cli.bundle.js)', () => {
     expect(lines.at(-1)!.error!.code).toBe(-32700);
     expect(bundled.stdout.toString('utf8')).toBe(modules.stdout.toString('utf8'));
     expect(bundled.stdout.equals(modules.stdout)).toBe(true);
+  }, 60_000);
+
+  test('loads none of https, tls, crypto, zlib, fs/promises for a plain http:// server', async () => {
+    // A preload that writes, at exit, the builtin modules loaded beyond a bare `node`.
+    const preload = join(dir, 'builtins.js');
+    const list = join(dir, 'builtins.json');
+    writeFileSync(
+      preload,
+      `const before = new Set(process.moduleLoadList);\n` +
+        `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m)))));\n`,
+    );
+    const run = await runSession(['-r', preload, BIN], server.url, ['--oauth-store', join(dir, 'no-store')]);
+    expect(run.code).toBe(0);
+    const loaded = (JSON.parse(readFileSync(list, 'utf8')) as string[]).filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
+    // The list is real: the session's own modules are in it.
+    expect(loaded).toEqual(expect.arrayContaining(['http', 'net']));
+    expect(loaded.filter((m) => LAZY_BUILTINS.includes(m))).toEqual([]);
   }, 60_000);
 });
