@@ -9,17 +9,18 @@ import type { ResponseBody } from './http-types';
  * UTF-8, an error answer, a batch): the general path decides those, with its exact error
  * messages and its U+FFFD decoding.
  *
- * Notifications come here too: a tool's progress or log stream is most of what a long call
- * sends. Profiled on 256 MiB of 16 KiB mixed-UTF-8 progress events (`node dist/bench/profile.js
- * events --size=256 --text=mixed`), the text path spent its time decoding (18 %), pre-checking
- * the text for repeated keys (17 %) and in JSON.parse (7 %).
+ * Notifications and requests come here too (a tool's large log or progress messages, a sampling
+ * request with a long context): on the text path, a 16 KB mixed-UTF-8 notification spent its
+ * time decoding, pre-checking the text for repeated keys and in JSON.parse (18, 17 and 7 % of
+ * `node dist/bench/profile.js events --text=mixed`, whose events are just below the threshold).
  */
 export function scannedServerMessage(segments: readonly Uint8Array[], body: ResponseBody): ClassifiedMessage | undefined {
-  // Written to stdout as they are, the bytes must be one line: a pretty-printed body takes the
-  // general path, which folds it.
-  if (segments.some((segment) => segment.indexOf(0x0a) !== -1 || segment.indexOf(0x0d) !== -1)) return undefined;
   const message = scannedMessage(segments, (raw, size) => body.decode(raw, size));
   if (message === undefined) return undefined;
+  // Written to stdout as they are, the bytes must be one line: a pretty-printed body takes the
+  // general path, which folds it. Checked on the bytes kept (blanks around the message trimmed),
+  // so that a compact JSON body ending in a newline is not decoded and parsed whole for it.
+  if (message.raw!.some((segment) => segment.indexOf(0x0a) !== -1 || segment.indexOf(0x0d) !== -1)) return undefined;
   const duplicates = routingDuplicates(message.scan!.duplicateKeys);
   if (duplicates.length > 0) throw duplicateKeysError(duplicates, headOf(segments, body));
   return message;
